@@ -1,0 +1,112 @@
+"""One settings object for the whole platform.
+
+Values come from flags (passed by the CLI as overrides) > ``GOVDATA_*`` environment variables >
+``$GOVDATA_HOME/govdata.toml`` > defaults. Nothing else in govdata reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+
+class LakeSettings(BaseModel):
+    """Where the Delta Lake tables live."""
+
+    storage_url: str | None = Field(
+        default=None, description="Root of the lake; defaults to $GOVDATA_HOME/lake."
+    )
+
+
+class SecuritySettings(BaseModel):
+    """Login, session and token policy (MLPS 2.0 conventions)."""
+
+    max_failed_logins: int = Field(default=5, description="Failures before an account locks.")
+    lockout_minutes: int = Field(default=15, description="How long a locked account stays locked.")
+    session_idle_minutes: int = Field(default=30, description="Idle portal sessions end after this.")
+    token_days: int = Field(default=30, description="Lifetime of a new API bearer token.")
+
+
+class Settings(BaseSettings):
+    """Platform settings; see docs/configuration.md for every field."""
+
+    model_config = SettingsConfigDict(env_prefix="GOVDATA_", env_nested_delimiter="__", extra="ignore")
+
+    home: Path = Field(default=Path("home"), description="Working directory for metadata, lake and logs.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the metadata store; defaults to SQLite at $GOVDATA_HOME/govdata.db.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr("govdata-demo-secret-change-me"),
+        description="Signs session cookies and CSRF tokens, and derives the key that encrypts secrets.",
+    )
+    environment: str = Field(default="demo", description="demo, development or production.")
+    host: str = Field(default="127.0.0.1", description="Address `govdata serve` binds to.")
+    port: int = Field(default=8000, description="Port `govdata serve` listens on.")
+    lake: LakeSettings = Field(default_factory=LakeSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls, init_settings, env_settings))
+
+    @property
+    def metadata_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'govdata.db').resolve()}"
+
+    @property
+    def lake_root(self) -> str:
+        return self.lake.storage_url or str((self.home / "lake").resolve())
+
+    def check_secrets(self) -> None:
+        """Refuse the built-in secret outside the demo environment."""
+        from govdata.errors import InvalidInput
+
+        weak = self.secret_key.get_secret_value()
+        if self.environment != "demo" and (weak == "govdata-demo-secret-change-me" or len(weak) < 32):
+            raise InvalidInput("config.weak_secret", field="GOVDATA_SECRET_KEY")
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads ``$GOVDATA_HOME/govdata.toml`` (home itself from flags or env)."""
+
+    def __init__(
+        self,
+        settings_cls: type[BaseSettings],
+        init: PydanticBaseSettingsSource,
+        env: PydanticBaseSettingsSource,
+    ) -> None:
+        super().__init__(settings_cls)
+        self._home = init().get("home") or env().get("home") or "home"
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = Path(self._home) / "govdata.toml"
+        if not path.is_file():
+            return {}
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+
+
+@lru_cache
+def get_settings(**overrides: Any) -> Settings:
+    """The settings in force; CLI flags arrive as ``overrides``."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)

@@ -1,0 +1,8 @@
+"""The lake: layered Delta Lake tables and the DuckDB query engine over them.
+
+Only this package writes Delta tables; every write is one atomic Delta commit.
+"""
+
+from govdata.lake.store import LAYERS, Lake, TableRef, WriteResult
+
+__all__ = ["LAYERS", "Lake", "TableRef", "WriteResult"]
