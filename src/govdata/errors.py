@@ -15,7 +15,7 @@ class GovdataError(Exception):
 
     http_status = 400
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
         self.code = code
         self.params = params
         super().__init__(code)

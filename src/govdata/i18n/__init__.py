@@ -13,7 +13,7 @@ from govdata.i18n.messages import MESSAGES
 LANGS = ("zh", "en")
 
 
-def text(key: str, lang: str = "zh", **params: Any) -> str:
+def text(key: str, lang: str = "zh", /, **params: Any) -> str:
     """The string for ``key`` in ``lang``, formatted with ``params``; the key itself if unknown."""
     pair = MESSAGES.get(key)
     if pair is None:
@@ -25,12 +25,12 @@ def text(key: str, lang: str = "zh", **params: Any) -> str:
         return template
 
 
-def error_text(code: str, lang: str = "zh", **params: Any) -> str:
+def error_text(code: str, lang: str = "zh", /, **params: Any) -> str:
     if code not in MESSAGES:
         return text("error.unknown", lang) + f" ({code})"
     return text(code, lang, **params)
 
 
-def error_hint(code: str, lang: str = "zh") -> str:
+def error_hint(code: str, lang: str = "zh", /) -> str:
     key = f"{code}.hint"
     return text(key, lang) if key in MESSAGES else ""

@@ -20,7 +20,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "非演示环境不能使用默认或过短的密钥：{field}",
         "Outside the demo a default or short secret is refused: {field}",
     ),
-    "config.weak_secret.hint": ("设置至少32个字符的随机密钥", "Set a random secret of at least 32 characters"),
+    "config.weak_secret.hint": (
+        "设置至少32个字符的随机密钥",
+        "Set a random secret of at least 32 characters",
+    ),
 }
 
 

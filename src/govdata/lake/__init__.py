@@ -3,6 +3,6 @@
 Only this package writes Delta tables; every write is one atomic Delta commit.
 """
 
-from govdata.lake.store import LAYERS, Lake, TableRef, WriteResult
+from govdata.lake.store import LAYERS, Lake, TableRef, TableStats, WriteResult
 
-__all__ = ["LAYERS", "Lake", "TableRef", "WriteResult"]
+__all__ = ["LAYERS", "Lake", "TableRef", "TableStats", "WriteResult"]

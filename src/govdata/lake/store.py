@@ -49,6 +49,14 @@ class TableRef:
 
 
 @dataclass(frozen=True)
+class TableStats:
+    records: int
+    fields: int  # columns, not counting the platform's own ``_``-prefixed ones
+    bytes: int
+    version: int
+
+
+@dataclass(frozen=True)
 class WriteResult:
     version: int
     rows: int
@@ -134,10 +142,18 @@ class Lake:
     def count(self, ref: TableRef) -> int:
         return int(self.dataset(ref).count_rows())
 
-    def size_bytes(self, ref: TableRef) -> int:
+    def stats(self, ref: TableRef) -> TableStats:
+        """Records, user fields, bytes and version from the Delta log alone — no data is scanned."""
+        import pyarrow.compute as pc
+
         dt = self._table(ref)
         actions = pa.table(dt.get_add_actions(flatten=True))
-        return int(pa.compute.sum(actions.column("size_bytes")).as_py() or 0)
+        records = size = 0
+        if actions.num_rows:
+            records = int(pc.sum(actions.column("num_records")).as_py() or 0)
+            size = int(pc.sum(actions.column("size_bytes")).as_py() or 0)
+        fields = sum(1 for f in dt.schema().fields if not f.name.startswith("_"))
+        return TableStats(records=records, fields=fields, bytes=size, version=int(dt.version()))
 
     def tables(self, layer: str | None = None) -> list[TableRef]:
         """Every table in the lake (local roots only)."""

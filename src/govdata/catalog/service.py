@@ -1,0 +1,173 @@
+"""Catalog services: file, publish, find and describe resources."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from govdata.catalog.models import (
+    Category,
+    Item,
+    OpenType,
+    Resource,
+    ResourceStatus,
+    ShareType,
+    UpdateCycle,
+)
+from govdata.catalog.schemas import ItemOut, ResourceIn, ResourceOut
+from govdata.catalog.vocab import label, parse
+from govdata.db.base import utcnow
+from govdata.errors import Conflict, InvalidInput, NotFound
+from govdata.security.actor import Actor
+from govdata.security.audit import AuditLog
+from govdata.security.org import department_by_code
+from govdata.security.roles import Permission
+
+
+def create_resource(session: Session, audit: AuditLog, actor: Actor, data: ResourceIn) -> Resource:
+    """File a draft resource for the actor's department (the platform may file for any)."""
+    actor.require(Permission.CATALOG_WRITE)
+    dept = department_by_code(session, data.department)
+    actor.require_department(dept.id)
+    share = parse(ShareType, "share_type", data.share_type, "共享属性")
+    if share is ShareType.CONDITIONAL and not (data.share_condition or "").strip():
+        raise InvalidInput("catalog.no_condition")
+    if share is ShareType.NONE and not (data.share_basis or "").strip():
+        raise InvalidInput("catalog.no_basis")
+    if session.execute(select(Resource.id).where(Resource.code == data.code)).first():
+        raise Conflict("catalog.duplicate_code", code=data.code)
+    res = Resource(
+        code=data.code,
+        name=data.name,
+        department_id=dept.id,
+        summary=data.summary,
+        category=parse(Category, "category", data.category, "资源分类").value,
+        format=data.format,
+        share_type=share.value,
+        share_condition=data.share_condition,
+        share_basis=data.share_basis,
+        open_type=parse(OpenType, "open_type", data.open_type, "开放属性").value,
+        update_cycle=parse(UpdateCycle, "update_cycle", data.update_cycle, "更新周期").value,
+        lake_table=data.lake_table,
+        key_column=data.key_column,
+        items=[
+            Item(
+                position=i,
+                column=it.column,
+                name=it.name,
+                data_type=it.data_type,
+                length=it.length,
+                masking=it.masking,
+                sensitive=it.sensitive,
+            )
+            for i, it in enumerate(data.items)
+        ],
+    )
+    session.add(res)
+    session.flush()
+    audit.record(session, actor, "catalog.resource_created", target=f"resource:{res.code}")
+    return res
+
+
+def publish_resource(session: Session, audit: AuditLog, actor: Actor, code: str) -> Resource:
+    actor.require(Permission.CATALOG_WRITE)
+    res = get_resource(session, code)
+    actor.require_department(res.department_id)
+    res.status = ResourceStatus.PUBLISHED.value
+    res.published_at = utcnow()
+    audit.record(session, actor, "catalog.resource_published", target=f"resource:{res.code}")
+    return res
+
+
+def get_resource(session: Session, code: str) -> Resource:
+    res = session.execute(
+        select(Resource).where(Resource.code == code).options(selectinload(Resource.items))
+    ).scalar_one_or_none()
+    if res is None:
+        raise NotFound("catalog.not_found", code=code)
+    return res
+
+
+def search_resources(
+    session: Session,
+    actor: Actor,
+    q: str | None = None,
+    department: str | None = None,
+    share_type: str | None = None,
+    open_type: str | None = None,
+    published_only: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Resource], int]:
+    """Resources matching a text query and facets; the total count before paging."""
+    actor.require(Permission.CATALOG_READ)
+    stmt = select(Resource)
+    if published_only:
+        stmt = stmt.where(Resource.status == ResourceStatus.PUBLISHED.value)
+    if q:
+        like = f"%{q.strip()}%"
+        item_match = select(Item.resource_id).where(Item.name.like(like))
+        stmt = stmt.where(
+            or_(Resource.name.like(like), Resource.summary.like(like), Resource.id.in_(item_match))
+        )
+    if department:
+        stmt = stmt.where(Resource.department_id == department_by_code(session, department).id)
+    if share_type:
+        stmt = stmt.where(Resource.share_type == share_type)
+    if open_type:
+        stmt = stmt.where(Resource.open_type == open_type)
+    total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    rows = session.execute(
+        stmt.options(selectinload(Resource.items), selectinload(Resource.department))
+        .order_by(Resource.department_id, Resource.code)
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return list(rows), int(total)
+
+
+def open_resources(session: Session) -> list[Resource]:
+    """Published resources whose open attribute is 无条件开放 — visible to the public."""
+    return list(
+        session.execute(
+            select(Resource)
+            .where(
+                Resource.status == ResourceStatus.PUBLISHED.value, Resource.open_type == OpenType.OPEN.value
+            )
+            .options(selectinload(Resource.items), selectinload(Resource.department))
+            .order_by(Resource.code)
+        ).scalars()
+    )
+
+
+def to_out(res: Resource, lang: str = "zh") -> ResourceOut:
+    return ResourceOut(
+        code=res.code,
+        name=res.name,
+        department=res.department.code,
+        department_name=res.department.name,
+        summary=res.summary,
+        category=res.category,
+        format=res.format,
+        share_type=res.share_type,
+        share_type_label=label("share_type", res.share_type, lang),
+        share_condition=res.share_condition,
+        open_type=res.open_type,
+        open_type_label=label("open_type", res.open_type, lang),
+        update_cycle=res.update_cycle,
+        update_cycle_label=label("update_cycle", res.update_cycle, lang),
+        status=res.status,
+        published_at=res.published_at,
+        lake_table=res.lake_table,
+        items=[
+            ItemOut(
+                column=i.column,
+                name=i.name,
+                data_type=i.data_type,
+                length=i.length,
+                masking=i.masking,
+                sensitive=i.sensitive,
+            )
+            for i in res.items
+        ],
+    )

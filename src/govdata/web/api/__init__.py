@@ -1,0 +1,9 @@
+"""The JSON API, one module per pillar, mounted under /api/v1."""
+
+from fastapi import APIRouter
+
+from govdata.web.api import audit, auth, catalog, opendata, overview, share
+
+router = APIRouter()
+for module in (auth, overview, catalog, share, opendata, audit):
+    router.include_router(module.router)

@@ -1,0 +1,9 @@
+"""Portal pages (server-rendered, Jinja2 + HTMX), one module per pillar."""
+
+from fastapi import APIRouter
+
+from govdata.web.pages import audit, auth, catalog, home, opendata, share
+
+router = APIRouter(include_in_schema=False)
+for module in (auth, home, catalog, share, opendata, audit):
+    router.include_router(module.router)
