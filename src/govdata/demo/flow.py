@@ -1,0 +1,205 @@
+"""``govdata demo``: build the demo city and run the whole platform over it.
+
+generate sources → organisation and demo accounts → catalog (filed and published) → full loads
+into the raw layer → quality checks → a granted and a pending sharing application. Every step goes
+through the same pillar services the portal and API use, as the platform's own actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from govdata.catalog import ItemIn, ResourceIn, create_resource, get_resource, publish_resource
+from govdata.demo.generator import generate
+from govdata.demo.manifest import DemoManifest
+from govdata.demo.progress import ProgressFactory, silent
+from govdata.govern import check_resource
+from govdata.ingest.models import Source, SourceTable
+from govdata.ingest.runner import run_full_load, store_config
+from govdata.runtime import Platform
+from govdata.security.actor import Actor
+from govdata.security.auth import actor_for
+from govdata.security.models import User
+from govdata.security.org import create_department, create_user, ensure_region
+from govdata.share import apply, decide
+
+# Demo accounts, one per role. Known passwords are acceptable only because the demo environment
+# refuses to start outside ``environment = "demo"`` with the built-in secret (config.check_secrets).
+DEMO_PASSWORD = "Govdata#2026"
+DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
+    # username, display name, role, department
+    ("admin", "系统管理员", "system_admin", None),
+    ("security", "安全管理员", "security_admin", None),
+    ("auditor", "安全审计员", "auditor", None),
+    ("sjj_admin", "数据局管理员", "dept_admin", "sjj"),
+    ("gaj_officer", "公安局数据专员", "data_officer", "gaj"),
+    ("rsj_officer", "人社局数据专员", "data_officer", "rsj"),
+    ("mzj_user", "民政局数据使用人", "data_user", "mzj"),
+]
+REGIONS = [
+    ("330000", "浙江省", "province", None),
+    ("330100", "示例市", "city", "330000"),
+]
+
+
+@dataclass
+class DemoResult:
+    manifest: DemoManifest
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, department
+    loaded: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def build_demo(
+    platform: Platform,
+    scale: str = "small",
+    sources: Sequence[str] = ("sqlite",),
+    progress: ProgressFactory = silent,
+    say: Callable[[str], None] = lambda _: None,
+) -> DemoResult:
+    """Generate the demo city into ``$GOVDATA_HOME/demo`` and run every pillar over it."""
+    system = Actor.system("demo")
+    say("生成示例市数据源 / generating the demo city's sources")
+    manifest = generate(
+        Path(platform.settings.home) / "demo", scale=scale, sources=sources, progress=progress
+    )
+    result = DemoResult(manifest=manifest)
+    with platform.unit() as s:
+        _organisation(s, platform, system, manifest, result)
+    say("编目 / cataloguing")
+    with platform.unit() as s:
+        for src in manifest.sources:
+            _catalog(s, platform, system, src)
+    say("归集 / aggregating into the lake")
+    secret = platform.settings.secret_key.get_secret_value()
+    advance = progress("归集 ingest", len(manifest.sources))
+    for src in manifest.sources:
+        with platform.unit() as s:
+            table = _register_source(s, platform, src, secret)
+        with platform.sessions() as s:
+            table = s.get(SourceTable, table.id)
+            try:
+                run_full_load(s, platform.lake, table, system, secret_key=secret, dept_code=src.dept)
+                result.loaded += 1
+            except Exception as exc:  # a bad source is recorded on the source; the demo goes on
+                result.failed.append(f"{src.dept}.{src.lake_table}: {exc}")
+        advance(1)
+    say("质量检查 / checking quality")
+    with platform.unit() as s:
+        for src in manifest.sources:
+            res = get_resource(s, src.resource["code"])
+            if platform.lake.exists(_ref(src)):
+                check_resource(s, platform.lake, platform.audit, system, res)
+    say("共享 / sharing")
+    with platform.unit() as s:
+        _sharing(s, platform, manifest)
+    return result
+
+
+def _ref(src: object):  # type: ignore[no-untyped-def]
+    from govdata.lake import TableRef
+
+    return TableRef("raw", src.dept, src.lake_table)  # type: ignore[attr-defined]
+
+
+def _organisation(s, platform: Platform, system: Actor, manifest: DemoManifest, result: DemoResult) -> None:  # type: ignore[no-untyped-def]
+    for code, name, level, parent in REGIONS:
+        ensure_region(s, code, name, level, parent)
+    for dept in manifest.departments:
+        ensure_region(s, dept.region, "示例市" if dept.region == "330100" else dept.region, "city", "330000")
+        create_department(
+            s, platform.audit, system, code=dept.code, name=dept.name, uscc=dept.uscc, region_code=dept.region
+        )
+    known = {d.code for d in manifest.departments}
+    for username, display, role, dept in DEMO_ACCOUNTS:
+        if dept is not None and dept not in known:
+            continue
+        create_user(
+            s,
+            platform.audit,
+            system,
+            username=username,
+            display_name=display,
+            password=DEMO_PASSWORD,
+            role=role,
+            department_code=dept,
+        )
+        result.accounts.append((username, role, dept or ""))
+
+
+def _catalog(s, platform: Platform, system: Actor, src) -> None:  # type: ignore[no-untyped-def]
+    r = src.resource
+    key = src.key if isinstance(src.key, str) else src.key[0]
+    create_resource(
+        s,
+        platform.audit,
+        system,
+        ResourceIn(
+            code=r["code"],
+            name=r["name"],
+            department=src.dept,
+            summary=r["summary"],
+            category=r["category"],
+            format=r["format"],
+            share_type=r["share_type"],
+            share_condition=r.get("share_condition"),
+            share_basis=r.get("legal_basis"),
+            open_type=r["open_type"],
+            update_cycle=r["update_cycle"],
+            lake_table=f"raw.{src.dept}.{src.lake_table}",
+            key_column=key,
+            items=[
+                ItemIn(
+                    column=i["column"],
+                    name=i["name"],
+                    data_type=i["data_type"],
+                    length=i.get("length"),
+                    masking=i.get("masking"),
+                    sensitive=bool(i.get("sensitive")),
+                )
+                for i in r["items"]
+            ],
+        ),
+    )
+    publish_resource(s, platform.audit, system, r["code"])
+
+
+def _register_source(s, platform: Platform, src, secret: str) -> SourceTable:  # type: ignore[no-untyped-def]
+    from govdata.security.org import department_by_code
+
+    dept = department_by_code(s, src.dept)
+    source = Source(department_id=dept.id, name=src.name, connector=src.connector)
+    store_config(source, src.config, secret)
+    res = get_resource(s, src.resource["code"])
+    keys = [src.key] if isinstance(src.key, str) else list(src.key)
+    table = SourceTable(
+        source_table=str(src.config.get("table") or src.config.get("path")),
+        lake_table=src.lake_table,
+        resource_id=res.id,
+        key_columns=keys,
+    )
+    source.tables.append(table)
+    s.add(source)
+    s.flush()
+    return table
+
+
+def _sharing(s, platform: Platform, manifest: DemoManifest) -> None:  # type: ignore[no-untyped-def]
+    """民政 asks 公安 for the household registry (approved) and 人社 for insured persons (pending)."""
+    users = {u.username: u for u in s.execute(select(User)).scalars()}
+    consumer = actor_for(users["mzj_user"])
+    wanted = {"gaj": True, "rsj": False}
+    for src in manifest.sources:
+        if src.dept not in wanted or src.resource["share_type"] != "有条件共享":
+            continue
+        items = [i["column"] for i in src.resource["items"]][:4]
+        app = apply(
+            s, platform.audit, consumer, src.resource["code"], items, "婚姻登记当事人身份核验", days=365
+        )
+        if wanted.pop(src.dept):
+            officer = actor_for(users["gaj_officer"])
+            decide(s, platform.audit, officer, app.id, True, "同意，仅限婚姻登记身份核验使用")

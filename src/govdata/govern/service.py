@@ -1,0 +1,98 @@
+"""Governance services: check a catalogued table's quality and keep the result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from govdata.catalog.models import Resource
+from govdata.govern.models import QualityCheck, QualityRun
+from govdata.govern.quality import RuleBinding, check_table, suggest_bindings
+from govdata.lake import Lake, TableRef
+from govdata.security.actor import Actor
+from govdata.security.audit import AuditLog
+from govdata.security.masking import mask_table
+from govdata.security.roles import Permission
+
+
+def check_resource(
+    session: Session,
+    lake: Lake,
+    audit: AuditLog,
+    actor: Actor,
+    resource: Resource,
+    bindings: Sequence[RuleBinding] | None = None,
+) -> QualityRun:
+    """Check the resource's lake table (rules suggested from its columns unless given) and store the run."""
+    actor.require(Permission.QUALITY_READ)
+    if not resource.lake_table:
+        raise ValueError(f"resource {resource.code} has no lake table")
+    ref = TableRef.parse(resource.lake_table)
+    keys = [resource.key_column] if resource.key_column else ["_source_row"]
+    chosen = list(bindings) if bindings is not None else suggest_bindings(lake.schema(ref))
+    report = check_table(
+        lake, ref, chosen, key_columns=["_source_row", *[k for k in keys if k != "_source_row"]]
+    )
+    masks = {i.column: i.masking for i in resource.items if i.masking}
+    run = QualityRun(
+        table_key=ref.key,
+        resource_id=resource.id,
+        department_id=resource.department_id,
+        lake_version=report.version,
+        rows=report.rows,
+        score=report.score,
+        dimension_scores=dict(report.dimension_scores),
+        checks=[
+            QualityCheck(
+                rule=r.binding.rule_name,
+                columns=list(r.binding.columns),
+                dimension=str(r.dimension),
+                checked_rows=r.checked_rows,
+                failed_rows=r.failed_rows,
+                reasons=dict(r.reasons),
+                samples=_masked_samples(r.samples, masks),
+            )
+            for r in report.results
+        ],
+    )
+    session.add(run)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "quality.checked",
+        target=f"table:{ref.key}",
+        rows=report.rows,
+        detail={"score": report.score, "version": report.version},
+    )
+    return run
+
+
+def latest_runs(session: Session) -> list[QualityRun]:
+    """The newest quality run of every table."""
+    newest = select(QualityRun.table_key, func.max(QualityRun.id).label("id")).group_by(QualityRun.table_key)
+    ids = [row.id for row in session.execute(newest)]
+    if not ids:
+        return []
+    return list(
+        session.execute(
+            select(QualityRun).where(QualityRun.id.in_(ids)).order_by(QualityRun.table_key)
+        ).scalars()
+    )
+
+
+def _masked_samples(samples: list[dict[str, object]], masks: dict[str, str]) -> list[dict[str, object]]:
+    """Sample failing keys as stored: masked where the catalog item says so (they reach the portal)."""
+    if not samples:
+        return []
+    table = mask_table(pa.Table.from_pylist(samples), {c: m for c, m in masks.items() if c in samples[0]})
+    return [{k: _jsonable(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def _jsonable(value: object) -> object:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

@@ -1,0 +1,43 @@
+"""Ingest (聚): connectors to departments' systems and files, loads into the raw layer, run history.
+
+Public API for other pillars, the web app and the CLI.
+"""
+
+from govdata.ingest.connectors import (
+    CONNECTORS,
+    Capabilities,
+    Connector,
+    ConnectorConfig,
+    connector_names,
+    get_connector,
+    register_connector,
+    register_from,
+)
+from govdata.ingest.encoding import detect_encoding
+from govdata.ingest.models import IngestRun, RunStatus, Source, SourceStatus, SourceTable
+from govdata.ingest.runner import LoadResult, load_to_lake, run_full_load, source_config, store_config
+from govdata.ingest.secret import decrypt_secret, encrypt_secret
+
+__all__ = [
+    "CONNECTORS",
+    "Capabilities",
+    "Connector",
+    "ConnectorConfig",
+    "IngestRun",
+    "LoadResult",
+    "RunStatus",
+    "Source",
+    "SourceStatus",
+    "SourceTable",
+    "connector_names",
+    "decrypt_secret",
+    "detect_encoding",
+    "encrypt_secret",
+    "get_connector",
+    "load_to_lake",
+    "register_connector",
+    "register_from",
+    "run_full_load",
+    "source_config",
+    "store_config",
+]

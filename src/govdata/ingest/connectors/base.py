@@ -1,0 +1,116 @@
+"""The connector contract: what every source type (built-in or plug-in) provides.
+
+A connector has a stable English ``name``, a ``label`` i18n key, a Pydantic ``Config`` (which also
+renders the portal form), declared ``capabilities`` and three operations: ``schema(config)``,
+``read(config, state)`` yielding Arrow record batches of exactly that schema, and ``discover(config)``.
+The runner, not the connector, commits to the lake and records the run.
+
+A connector may put a ``_source_row`` int64 column in its batches (Excel uses the sheet row number);
+otherwise the runner numbers the records 1, 2, 3 … in source order.
+Raises ``InvalidInput("ingest.bad_config")`` for a config that does not validate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from govdata.errors import InvalidInput
+
+SOURCE_ROW = "_source_row"
+INGESTED_AT = "_ingested_at"
+RESERVED_COLUMNS = (SOURCE_ROW, INGESTED_AT)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What load modes a connector supports beyond a full load."""
+
+    incremental: bool = False
+    upsert: bool = False
+    delete_detection: bool = False
+
+
+class ConnectorConfig(BaseModel):
+    """Base of every connector's ``Config``: unknown keys are refused, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Connector:
+    """Base class of connectors; subclasses set the class attributes and implement the methods."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    Config: ClassVar[type[ConnectorConfig]] = ConnectorConfig
+    capabilities: ClassVar[Capabilities] = Capabilities()
+
+    def parse_config(self, raw: Mapping[str, Any] | ConnectorConfig) -> Any:
+        """Validate ``raw`` into this connector's ``Config``."""
+        if isinstance(raw, self.Config):
+            return raw
+        try:
+            return self.Config.model_validate(dict(raw))
+        except ValidationError as exc:
+            detail = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or '-'}: {err['msg']}" for err in exc.errors()
+            )
+            raise InvalidInput("ingest.bad_config", connector=self.name, detail=detail) from exc
+
+    def schema(self, config: Any) -> pa.Schema:
+        """The Arrow schema every batch of ``read`` will have."""
+        raise NotImplementedError
+
+    def read(self, config: Any, state: Mapping[str, Any] | None = None) -> Iterator[pa.RecordBatch]:
+        """Yield the source's records as Arrow batches (``state`` is for incremental loads later)."""
+        raise NotImplementedError
+
+    def discover(self, config: Any) -> list[str]:
+        """Tables this source offers; a file source offers one (itself)."""
+        return []
+
+    def split_secret(self, config: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """Separate the secret (password, token) from a raw config so it can be stored encrypted."""
+        return dict(config), None
+
+    def join_secret(self, config: Mapping[str, Any], secret: str | None) -> dict[str, Any]:
+        """Put a secret split off by ``split_secret`` back into the config."""
+        return dict(config)
+
+
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def clean_names(names: list[Any]) -> list[str]:
+    """Usable, unique column names: trimmed, inner line breaks and runs of spaces collapsed.
+
+    An empty name becomes ``column_<n>`` (1-based position); a repeated name gets ``_2``, ``_3`` …
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(names, start=1):
+        name = "" if raw is None else str(raw).lstrip("\ufeff")
+        # a header wrapped inside its cell is one word in Chinese, so line breaks are dropped
+        name = _SPACES.sub(" ", name.replace("\r", "").replace("\n", "")).strip()
+        if not name:
+            name = f"column_{position}"
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name}_{n}"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def string_schema(names: list[str], *, with_source_row: bool = False) -> pa.Schema:
+    """A schema of nullable string columns (the raw layer keeps file values as text)."""
+    fields = [pa.field(n, pa.string()) for n in names]
+    if with_source_row:
+        fields.append(pa.field(SOURCE_ROW, pa.int64()))
+    return pa.schema(fields)

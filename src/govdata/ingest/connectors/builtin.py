@@ -1,0 +1,16 @@
+"""Registers the built-in connectors through the ``register_connectors`` hook."""
+
+from __future__ import annotations
+
+from govdata.ingest.connectors.base import Connector
+from govdata.ingest.hooks import hookimpl
+
+
+@hookimpl
+def register_connectors() -> list[type[Connector]]:
+    from govdata.ingest.connectors.csvfile import CsvConnector
+    from govdata.ingest.connectors.excel import ExcelConnector
+    from govdata.ingest.connectors.jsonfile import JsonConnector
+    from govdata.ingest.connectors.sql import SqlConnector
+
+    return [SqlConnector, CsvConnector, ExcelConnector, JsonConnector]

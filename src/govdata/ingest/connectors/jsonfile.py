@@ -1,0 +1,112 @@
+"""The ``json`` connector: a JSON array of objects or JSON Lines, every value kept as text.
+
+Columns are the union of keys across records in first-seen order (a missing key is null); nested
+objects and arrays become JSON strings, numbers and booleans their JSON spelling.
+Raises ``InvalidInput``: ``ingest.file_not_found``, ``ingest.bad_encoding``, ``ingest.json_syntax``
+(file, line), ``ingest.json_not_array`` (top level neither an array nor JSON Lines) and
+``ingest.json_not_object`` (file and 0-based record index of the first non-object).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from pydantic import Field
+
+from govdata.errors import InvalidInput
+from govdata.ingest.connectors.base import Connector, ConnectorConfig, clean_names, string_schema
+from govdata.ingest.connectors.csvfile import check_file
+from govdata.ingest.encoding import detect_encoding
+
+BATCH_ROWS = 10_000
+
+
+class JsonConfig(ConnectorConfig):
+    path: str = Field(description="Path of a .json (array of objects) or .jsonl file.")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _records(path: Path) -> Iterator[dict[str, Any]]:
+    """Each record of the file, checked to be an object."""
+    encoding = detect_encoding(path)
+    with path.open(encoding=encoding) as fh:
+        head = fh.read(4096).lstrip("\ufeff \t\r\n")
+    if head.startswith("["):
+        with path.open(encoding=encoding) as fh:
+            try:
+                data = json.load(fh)
+            except json.JSONDecodeError as exc:
+                raise InvalidInput("ingest.json_syntax", file=str(path), line=exc.lineno) from exc
+        for index, record in enumerate(data):
+            if not isinstance(record, dict):
+                raise InvalidInput("ingest.json_not_object", file=str(path), index=index)
+            yield record
+        return
+    if not head.startswith("{"):
+        raise InvalidInput("ingest.json_not_array", file=str(path))
+    with path.open(encoding=encoding) as fh:
+        index = 0
+        for lineno, line in enumerate(fh, start=1):
+            line = line.strip().lstrip("\ufeff")
+            if not line:
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                if lineno == 1:
+                    _refuse_single_document(path, encoding)
+                raise InvalidInput("ingest.json_syntax", file=str(path), line=lineno) from exc
+            if not isinstance(record, dict):
+                raise InvalidInput("ingest.json_not_object", file=str(path), index=index)
+            yield record
+            index += 1
+
+
+def _refuse_single_document(path: Path, encoding: str) -> None:
+    """A first line that is not a whole object: either one pretty-printed object or bad syntax."""
+    with path.open(encoding=encoding) as fh:
+        try:
+            json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput("ingest.json_syntax", file=str(path), line=exc.lineno) from exc
+    raise InvalidInput("ingest.json_not_array", file=str(path))
+
+
+class JsonConnector(Connector):
+    name = "json"
+    label = "ingest.connector.json"
+    Config = JsonConfig
+
+    def discover(self, config: Any) -> list[str]:
+        return [Path(self.parse_config(config).path).stem]
+
+    def _keys(self, path: Path) -> list[str]:
+        keys: dict[str, None] = {}
+        for record in _records(path):
+            keys.update(dict.fromkeys(record))
+        return list(keys)
+
+    def schema(self, config: Any) -> pa.Schema:
+        path = check_file(self.parse_config(config).path)
+        return string_schema(clean_names(self._keys(path)))
+
+    def read(self, config: Any, state: Mapping[str, Any] | None = None) -> Iterator[pa.RecordBatch]:
+        path = check_file(self.parse_config(config).path)
+        keys = self._keys(path)
+        schema = string_schema(clean_names(keys))
+        records = _records(path)
+        while chunk := list(islice(records, BATCH_ROWS)):
+            columns = [pa.array([_text(r.get(k)) for r in chunk], pa.string()) for k in keys]
+            yield pa.RecordBatch.from_arrays(columns, schema=schema)
