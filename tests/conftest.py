@@ -45,11 +45,16 @@ def _pg_url_for(worker: str) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+def fresh_metadata_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
+    """An empty metadata store on the backend under test, named ``name`` (unique per worker)."""
+    if PG_BASE:
+        return _pg_url_for(name)
+    return f"sqlite:///{tmp_path_factory.mktemp('meta') / f'{name}.db'}"
+
+
 @pytest.fixture(scope="session")
 def metadata_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
-    if PG_BASE:
-        return _pg_url_for(worker_id)
-    return f"sqlite:///{tmp_path_factory.mktemp('meta') / 'govdata.db'}"
+    return fresh_metadata_url(tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")

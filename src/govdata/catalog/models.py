@@ -87,5 +87,6 @@ class Item(Base):
     length: Mapped[int | None] = mapped_column(nullable=True)
     masking: Mapped[str | None] = mapped_column(String(32), nullable=True)
     sensitive: Mapped[bool] = mapped_column(default=False)
+    required: Mapped[bool] = mapped_column(default=False)
 
     resource: Mapped[Resource] = relationship(back_populates="items")

@@ -14,6 +14,7 @@ class ItemIn(BaseModel):
     length: int | None = None
     masking: str | None = None
     sensitive: bool = False
+    required: bool = False
 
 
 class ResourceIn(BaseModel):
@@ -40,6 +41,7 @@ class ItemOut(BaseModel):
     length: int | None
     masking: str | None
     sensitive: bool
+    required: bool
 
 
 class ResourceOut(BaseModel):

@@ -59,6 +59,7 @@ def create_resource(session: Session, audit: AuditLog, actor: Actor, data: Resou
                 length=it.length,
                 masking=it.masking,
                 sensitive=it.sensitive,
+                required=it.required,
             )
             for i, it in enumerate(data.items)
         ],
@@ -167,6 +168,7 @@ def to_out(res: Resource, lang: str = "zh") -> ResourceOut:
                 length=i.length,
                 masking=i.masking,
                 sensitive=i.sensitive,
+                required=i.required,
             )
             for i in res.items
         ],

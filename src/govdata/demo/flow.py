@@ -160,6 +160,7 @@ def _catalog(s, platform: Platform, system: Actor, src) -> None:  # type: ignore
                     length=i.get("length"),
                     masking=i.get("masking"),
                     sensitive=bool(i.get("sensitive")),
+                    required=bool(i.get("required")),
                 )
                 for i in r["items"]
             ],

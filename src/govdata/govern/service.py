@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from govdata.catalog.models import Resource
 from govdata.govern.models import QualityCheck, QualityRun
@@ -32,7 +32,7 @@ def check_resource(
         raise ValueError(f"resource {resource.code} has no lake table")
     ref = TableRef.parse(resource.lake_table)
     keys = [resource.key_column] if resource.key_column else ["_source_row"]
-    chosen = list(bindings) if bindings is not None else suggest_bindings(lake.schema(ref))
+    chosen = list(bindings) if bindings is not None else catalog_bindings(resource, lake.schema(ref))
     report = check_table(
         lake, ref, chosen, key_columns=["_source_row", *[k for k in keys if k != "_source_row"]]
     )
@@ -71,6 +71,22 @@ def check_resource(
     return run
 
 
+def catalog_bindings(resource: Resource, schema: pa.Schema) -> list[RuleBinding]:
+    """Rules a catalogued table gets by default: not-null on required items, uniqueness of the key,
+    and what the column names suggest (ID-number checksum and uniqueness, credit codes, phones)."""
+    present = set(schema.names)
+    chosen: list[RuleBinding] = [
+        RuleBinding("not_null", (i.column,)) for i in resource.items if i.required and i.column in present
+    ]
+    if resource.key_column and resource.key_column in present:
+        chosen.append(RuleBinding("uniqueness", (resource.key_column,)))
+    chosen.extend(suggest_bindings(schema))
+    unique: dict[tuple[str, tuple[str, ...]], RuleBinding] = {}
+    for b in chosen:
+        unique.setdefault((b.rule_name, b.columns), b)
+    return list(unique.values())
+
+
 def latest_runs(session: Session) -> list[QualityRun]:
     """The newest quality run of every table."""
     newest = select(QualityRun.table_key, func.max(QualityRun.id).label("id")).group_by(QualityRun.table_key)
@@ -79,7 +95,10 @@ def latest_runs(session: Session) -> list[QualityRun]:
         return []
     return list(
         session.execute(
-            select(QualityRun).where(QualityRun.id.in_(ids)).order_by(QualityRun.table_key)
+            select(QualityRun)
+            .where(QualityRun.id.in_(ids))
+            .options(selectinload(QualityRun.checks))
+            .order_by(QualityRun.table_key)
         ).scalars()
     )
 

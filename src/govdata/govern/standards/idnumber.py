@@ -110,3 +110,20 @@ def check_id_number(value: str, today: dt.date | None = None) -> IdCheck:
         return IdCheck(False, v, "check_char", expected_check=expected)
     gender = "1" if int(v[16]) % 2 == 1 else "2"
     return IdCheck(True, v, None, gender=gender, birth_date=born)
+
+
+def id_gender(value: str) -> str | None:
+    """GB/T 2261.1 gender of a valid 18- or 15-digit number: ``"1"`` male, ``"2"`` female; else None."""
+    v = normalize(value)
+    if _ID15.match(v):
+        v = upgrade_id15(v)
+    result = check_id_number(v)
+    return result.gender if result.valid else None
+
+
+def id_birth_date(value: str) -> dt.date | None:
+    """Birth date of a valid 18- or 15-digit number (a 15-digit one is read as 19YY); else None."""
+    v = normalize(value)
+    if _ID15.match(v):
+        v = upgrade_id15(v)
+    return check_id_number(v).birth_date

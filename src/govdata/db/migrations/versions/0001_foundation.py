@@ -1,8 +1,8 @@
-"""organisation, accounts, audit trail, catalog, sharing
+"""foundation: organisation, accounts, audit trail, catalog, sharing, ingest, quality
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:25:57.750507
+Create Date: 2026-11-23 05:35:45.208501
 """
 
 from collections.abc import Sequence
@@ -107,6 +107,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_catalog_resources_name"), ["name"], unique=False)
 
     op.create_table(
+        "ingest_sources",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("connector", sa.String(length=64), nullable=False),
+        sa.Column("config", sa.JSON(), nullable=False),
+        sa.Column("secret", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", govdata.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["department_id"], ["departments.id"], name=op.f("fk_ingest_sources_department_id_departments")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ingest_sources")),
+        sa.UniqueConstraint("department_id", "name", name=op.f("uq_ingest_sources_department_id")),
+    )
+    with op.batch_alter_table("ingest_sources", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ingest_sources_department_id"), ["department_id"], unique=False)
+
+    op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
@@ -150,6 +170,7 @@ def upgrade() -> None:
         sa.Column("length", sa.Integer(), nullable=True),
         sa.Column("masking", sa.String(length=32), nullable=True),
         sa.Column("sensitive", sa.Boolean(), nullable=False),
+        sa.Column("required", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["resource_id"],
             ["catalog_resources.id"],
@@ -159,6 +180,28 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("catalog_items", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_catalog_items_resource_id"), ["resource_id"], unique=False)
+
+    op.create_table(
+        "ingest_source_tables",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("source_table", sa.String(length=255), nullable=False),
+        sa.Column("lake_table", sa.String(length=63), nullable=False),
+        sa.Column("resource_id", sa.Integer(), nullable=True),
+        sa.Column("key_columns", sa.JSON(), nullable=False),
+        sa.Column("last_run_at", govdata.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_rows", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["ingest_sources.id"],
+            name=op.f("fk_ingest_source_tables_source_id_ingest_sources"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ingest_source_tables")),
+        sa.UniqueConstraint("source_id", "source_table", name=op.f("uq_ingest_source_tables_source_id")),
+    )
+    with op.batch_alter_table("ingest_source_tables", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ingest_source_tables_source_id"), ["source_id"], unique=False)
 
     op.create_table(
         "login_sessions",
@@ -173,6 +216,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_sessions")),
         sa.UniqueConstraint("session_hash", name=op.f("uq_login_sessions_session_hash")),
     )
+    op.create_table(
+        "quality_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("table_key", sa.String(length=200), nullable=False),
+        sa.Column("resource_id", sa.Integer(), nullable=True),
+        sa.Column("department_id", sa.Integer(), nullable=True),
+        sa.Column("lake_version", sa.Integer(), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("dimension_scores", sa.JSON(), nullable=False),
+        sa.Column("checked_at", govdata.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["department_id"], ["departments.id"], name=op.f("fk_quality_runs_department_id_departments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resource_id"],
+            ["catalog_resources.id"],
+            name=op.f("fk_quality_runs_resource_id_catalog_resources"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_runs")),
+    )
+    with op.batch_alter_table("quality_runs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quality_runs_table_key"), ["table_key"], unique=False)
+
     op.create_table(
         "share_applications",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -213,6 +280,53 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_share_applications_resource_id"), ["resource_id"], unique=False)
+
+    op.create_table(
+        "ingest_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_table_id", sa.Integer(), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("started_at", govdata.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", govdata.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("triggered_by", sa.String(length=200), nullable=True),
+        sa.Column("rows_read", sa.BigInteger(), nullable=False),
+        sa.Column("rows_written", sa.BigInteger(), nullable=False),
+        sa.Column("rows_rejected", sa.BigInteger(), nullable=False),
+        sa.Column("bytes", sa.BigInteger(), nullable=False),
+        sa.Column("duration_ms", sa.BigInteger(), nullable=True),
+        sa.Column("lake_version", sa.BigInteger(), nullable=True),
+        sa.Column("error_code", sa.String(length=100), nullable=True),
+        sa.Column("error_message", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["source_table_id"],
+            ["ingest_source_tables.id"],
+            name=op.f("fk_ingest_runs_source_table_id_ingest_source_tables"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ingest_runs")),
+    )
+    with op.batch_alter_table("ingest_runs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ingest_runs_source_table_id"), ["source_table_id"], unique=False)
+
+    op.create_table(
+        "quality_checks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.String(length=64), nullable=False),
+        sa.Column("columns", sa.JSON(), nullable=False),
+        sa.Column("dimension", sa.String(length=32), nullable=False),
+        sa.Column("checked_rows", sa.Integer(), nullable=False),
+        sa.Column("failed_rows", sa.Integer(), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("samples", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["quality_runs.id"], name=op.f("fk_quality_checks_run_id_quality_runs")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_checks")),
+    )
+    with op.batch_alter_table("quality_checks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quality_checks_run_id"), ["run_id"], unique=False)
 
     op.create_table(
         "share_grants",
@@ -259,18 +373,38 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_share_grants_consumer_department_id"))
 
     op.drop_table("share_grants")
+    with op.batch_alter_table("quality_checks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quality_checks_run_id"))
+
+    op.drop_table("quality_checks")
+    with op.batch_alter_table("ingest_runs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ingest_runs_source_table_id"))
+
+    op.drop_table("ingest_runs")
     with op.batch_alter_table("share_applications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_share_applications_resource_id"))
         batch_op.drop_index(batch_op.f("ix_share_applications_consumer_department_id"))
 
     op.drop_table("share_applications")
+    with op.batch_alter_table("quality_runs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quality_runs_table_key"))
+
+    op.drop_table("quality_runs")
     op.drop_table("login_sessions")
+    with op.batch_alter_table("ingest_source_tables", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ingest_source_tables_source_id"))
+
+    op.drop_table("ingest_source_tables")
     with op.batch_alter_table("catalog_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_catalog_items_resource_id"))
 
     op.drop_table("catalog_items")
     op.drop_table("api_tokens")
     op.drop_table("users")
+    with op.batch_alter_table("ingest_sources", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ingest_sources_department_id"))
+
+    op.drop_table("ingest_sources")
     with op.batch_alter_table("catalog_resources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_catalog_resources_name"))
         batch_op.drop_index(batch_op.f("ix_catalog_resources_department_id"))
