@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from tests.conftest import fresh_metadata_url
 from typer.testing import CliRunner
 
 from govdata.cli.main import app as cli
@@ -25,7 +26,6 @@ from govdata.govern.service import catalog_bindings
 from govdata.lake import TableRef
 from govdata.runtime import Platform
 from govdata.security.models import AuditRecord
-from tests.conftest import fresh_metadata_url
 
 runner = CliRunner()
 

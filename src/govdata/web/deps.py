@@ -48,7 +48,9 @@ def get_session(platform: PlatformDep) -> Iterator[Session]:
             raise
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a client that follows a redirect at once
+# (a browser after login) sees what this request wrote.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def current_actor(request: Request, session: SessionDep, platform: PlatformDep) -> Actor:

@@ -1,0 +1,67 @@
+"""The overview page: platform totals as a bureau reports them, and records per department as a chart.
+
+Quality scores and ingest runs get their own sections once those pillars pass data here
+(``quality`` / ``runs`` in the context); the sections render only when data is given.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from govdata.oversight import Totals, platform_totals
+from govdata.security.actor import Actor
+from govdata.security.roles import Permission
+from govdata.web.deps import PlatformDep, SessionDep, require
+from govdata.web.pages.view import compact, lang, render_page, thousands
+
+router = APIRouter()
+
+
+def overview_context(totals: Totals, language: str) -> dict[str, Any]:
+    """Formatted numbers, the table rows and the chart data of the overview page."""
+    stats = [
+        ("departments", totals.departments, "portal.home.unit_dept"),
+        ("resources", totals.resources, "portal.home.unit_resource"),
+        ("tables", totals.tables, "portal.home.unit_table"),
+        ("fields", totals.fields, "portal.home.unit_field"),
+    ]
+    by_department = sorted(totals.by_department, key=lambda d: d.records, reverse=True)
+    return {
+        "stats": [{"id": name, "value": thousands(v), "raw": v, "unit": unit} for name, v, unit in stats],
+        "records": {
+            "value": thousands(totals.records),
+            "raw": totals.records,
+            "compact": compact(totals.records, language),
+        },
+        "departments": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "resources": thousands(d.resources),
+                "tables": thousands(d.tables),
+                "records": thousands(d.records),
+            }
+            for d in by_department
+        ],
+        "chart": {
+            "names": [d.name for d in by_department],
+            "records": [d.records for d in by_department],
+        },
+    }
+
+
+@router.get("/")
+def home(
+    request: Request,
+    session: SessionDep,
+    platform: PlatformDep,
+    actor: Annotated[Actor, Depends(require(Permission.OVERVIEW_READ))],
+) -> Response:
+    totals = platform_totals(session, platform.lake, actor)
+    ctx = overview_context(totals, lang(request))
+    # Filled in by the quality and ingest pillars when they land; the sections stay hidden until then.
+    ctx.update({"quality": None, "runs": None})
+    return render_page(request, "home.html", ctx)
