@@ -163,3 +163,14 @@ def test_audit_verify_passes_then_fails_after_one_row_is_edited(built: Built) ->
 def test_demo_refuses_to_overwrite_an_existing_platform(built: Built) -> None:
     again = runner.invoke(cli, ["demo", "--home", str(built.home), "--no-serve"], env=built.env)
     assert again.exit_code == 1
+
+
+def test_overview_page_shows_quality_scores_and_recent_runs(built: Built, api: TestClient) -> None:
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(api.get("/", headers=_login(api, "sjj_admin")).text, "html.parser")
+    scores = page.select("#quality-section tbody tr")
+    providers = {s.dept for s in built.manifest.sources}
+    assert len(scores) == len(providers)
+    runs = page.select("#runs-section tbody tr")
+    assert runs and all(r.select_one(".badge-outcome-ok") for r in runs)

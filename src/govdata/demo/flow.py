@@ -83,7 +83,15 @@ def build_demo(
         with platform.sessions() as s:
             table = s.get(SourceTable, table.id)
             try:
-                run_full_load(s, platform.lake, table, system, secret_key=secret, dept_code=src.dept)
+                run_full_load(
+                    s,
+                    platform.lake,
+                    table,
+                    system,
+                    secret_key=secret,
+                    dept_code=src.dept,
+                    audit=platform.audit,
+                )
                 result.loaded += 1
             except Exception as exc:  # a bad source is recorded on the source; the demo goes on
                 result.failed.append(f"{src.dept}.{src.lake_table}: {exc}")

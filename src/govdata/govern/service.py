@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from govdata.lake import Lake, TableRef
 from govdata.security.actor import Actor
 from govdata.security.audit import AuditLog
 from govdata.security.masking import mask_table
+from govdata.security.models import Department
 from govdata.security.roles import Permission
 
 
@@ -115,3 +117,26 @@ def _jsonable(value: object) -> object:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+@dataclass(frozen=True)
+class DepartmentScore:
+    code: str
+    name: str
+    tables: int
+    score: float | None  # mean of its tables' latest scores, one decimal
+
+
+def department_scores(session: Session, actor: Actor) -> list[DepartmentScore]:
+    """Each providing department's quality: the mean of its tables' latest scores, worst first."""
+    actor.require(Permission.OVERVIEW_READ)
+    per: dict[int, list[float]] = {}
+    for run in latest_runs(session):
+        if run.department_id is not None and run.score is not None:
+            per.setdefault(run.department_id, []).append(run.score)
+    depts = session.execute(select(Department).where(Department.id.in_(per))).scalars()
+    rows = [
+        DepartmentScore(d.code, d.name, len(per[d.id]), round(sum(per[d.id]) / len(per[d.id]), 1))
+        for d in depts
+    ]
+    return sorted(rows, key=lambda r: (r.score if r.score is not None else 101.0, r.code))

@@ -64,6 +64,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "portal.home.col_records": ("数据量（条）", "Records"),
     "portal.home.quality_title": ("数据质量评分", "Data quality scores"),
     "portal.home.runs_title": ("最近归集任务", "Recent ingest runs"),
+    "portal.home.col_score": ("质量评分", "Score"),
+    "portal.home.col_source": ("数据源", "Source"),
+    "portal.home.col_status": ("状态", "Status"),
+    "portal.home.col_finished": ("完成时间", "Finished"),
+    "portal.run_status.succeeded": ("成功", "Succeeded"),
+    "portal.run_status.failed": ("失败", "Failed"),
+    "portal.run_status.running": ("运行中", "Running"),
     "portal.home.empty": (
         "暂无部门数据，请先接入部门并归集数据",
         "No department data yet; onboard departments first",

@@ -27,6 +27,7 @@ from govdata.ingest.errors import as_govdata_error
 from govdata.ingest.models import IngestRun, RunStatus, Source, SourceStatus, SourceTable
 from govdata.ingest.secret import decrypt_secret, encrypt_secret
 from govdata.lake import Lake, TableRef
+from govdata.security.audit import AuditLog
 
 INGESTED_AT_TYPE = pa.timestamp("us", tz="UTC")
 
@@ -155,10 +156,12 @@ def run_full_load(
     *,
     secret_key: str | None = None,
     dept_code: str | None = None,
+    audit: AuditLog | None = None,
 ) -> IngestRun:
     """Load ``source_table`` in full into the raw layer and record the run; commits ``session``.
 
     ``secret_key`` defaults to the platform settings' key; ``dept_code`` to the source's department.
+    With ``audit``, the run (succeeded or failed) is written to the audit trail in the same commit.
     On failure the run is recorded as failed, the source marked ``error``, and a ``GovdataError``
     raised.
     """
@@ -188,6 +191,7 @@ def run_full_load(
         run.error_message = error.message("zh")
         source.status = SourceStatus.error
         source.last_error = error.message("zh")
+        _audit(session, audit, actor, run, source, source_table, error.code)
         session.commit()
         if error is exc:
             raise
@@ -203,5 +207,31 @@ def run_full_load(
     source.last_error = None
     source_table.last_run_at = run.finished_at
     source_table.last_rows = result.rows_written
+    _audit(session, audit, actor, run, source, source_table, None)
     session.commit()
     return run
+
+
+def _audit(
+    session: Session,
+    audit: AuditLog | None,
+    actor: object | None,
+    run: IngestRun,
+    source: Source,
+    source_table: SourceTable,
+    error_code: str | None,
+) -> None:
+    if audit is None:
+        return
+    from govdata.security.actor import Actor
+
+    who = actor if isinstance(actor, Actor) else Actor.system(_who(actor) or "ingest")
+    audit.record(
+        session,
+        who,
+        "ingest.run",
+        target=f"table:raw.{department_code(session, source.department_id)}.{source_table.lake_table}",
+        rows=run.rows_written,
+        outcome="failed" if error_code else "ok",
+        detail={"run": run.id, "error": error_code, "lake_version": run.lake_version},
+    )

@@ -1,7 +1,7 @@
 """The overview page: platform totals as a bureau reports them, and records per department as a chart.
 
-Quality scores and ingest runs get their own sections once those pillars pass data here
-(``quality`` / ``runs`` in the context); the sections render only when data is given.
+Below them: each department's quality score (mean of its tables' latest scores) and the latest
+ingest runs; each section renders only when there is something to show.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from govdata.govern.service import department_scores
+from govdata.i18n import text
+from govdata.ingest.queries import recent_runs
 from govdata.oversight import Totals, platform_totals
 from govdata.security.actor import Actor
 from govdata.security.roles import Permission
@@ -62,6 +65,18 @@ def home(
 ) -> Response:
     totals = platform_totals(session, platform.lake, actor)
     ctx = overview_context(totals, lang(request))
-    # Filled in by the quality and ingest pillars when they land; the sections stay hidden until then.
-    ctx.update({"quality": None, "runs": None})
+    ctx["quality"] = [
+        {"department": d.name, "score": d.score, "tables": d.tables}
+        for d in department_scores(session, actor)
+    ]
+    ctx["runs"] = [
+        {
+            "source": f"{r.department} · {r.source}",
+            "status": text(f"portal.run_status.{r.status}", lang(request)),
+            "ok": r.status == "succeeded",
+            "rows": thousands(r.rows_written),
+            "finished_at": r.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if r.finished_at else "",
+        }
+        for r in recent_runs(session, actor, limit=8)
+    ]
     return render_page(request, "home.html", ctx)
