@@ -44,7 +44,7 @@ PEOPLE_ITEMS = [
     ItemIn(
         column="sfzh", name="公民身份号码", data_type="字符", length=18, masking="id_number", sensitive=True
     ),
-    ItemIn(column="lxdh", name="联系电话", data_type="字符", length=11, masking="phone", sensitive=True),
+    ItemIn(column="lxdh", name="联系电话", data_type="字符", length=11, masking="mobile", sensitive=True),
     ItemIn(column="hjdz", name="户籍地址", data_type="字符", length=200, masking="address", sensitive=True),
 ]
 

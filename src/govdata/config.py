@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr = Field(
         default=SecretStr("govdata-demo-secret-change-me"),
-        description="Signs session cookies and CSRF tokens, and derives the key that encrypts secrets.",
+        description="Keys the audit chain's HMAC and encrypts stored source passwords; changing it breaks both.",
     )
     environment: str = Field(default="demo", description="demo, development or production.")
     host: str = Field(default="127.0.0.1", description="Address `govdata serve` binds to.")

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from govdata.demo import DemoManifest
 from govdata.govern.standards import check_uscc
+from govdata.security.masking import MASKERS
 
 City = tuple[Path, DemoManifest]
 SHARE = {"无条件共享", "有条件共享", "不予共享"}
 OPEN = {"无条件开放", "有条件开放", "不予开放"}
 CYCLES = {"实时", "每日", "每周", "每月", "每季度", "每半年", "每年"}
-MASKING = {"id_number", "name", "phone", "address", "bank_card", "email", None}
+MASKING = {None, *MASKERS.names()}
 
 
 def test_round_trip(city: City) -> None:

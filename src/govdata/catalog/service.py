@@ -20,6 +20,7 @@ from govdata.db.base import utcnow
 from govdata.errors import Conflict, InvalidInput, NotFound
 from govdata.security.actor import Actor
 from govdata.security.audit import AuditLog
+from govdata.security.masking import get_masker
 from govdata.security.org import department_by_code
 from govdata.security.roles import Permission
 
@@ -34,6 +35,9 @@ def create_resource(session: Session, audit: AuditLog, actor: Actor, data: Resou
         raise InvalidInput("catalog.no_condition")
     if share is ShareType.NONE and not (data.share_basis or "").strip():
         raise InvalidInput("catalog.no_basis")
+    for item in data.items:
+        if item.masking:
+            get_masker(item.masking)  # an unknown masking rule is refused, listing the known ones
     if session.execute(select(Resource.id).where(Resource.code == data.code)).first():
         raise Conflict("catalog.duplicate_code", code=data.code)
     res = Resource(

@@ -56,7 +56,7 @@ DEFAULT_LENGTHS = {"int": 10, "num": 12, "date": 10, "datetime": 19}
 
 _ID = {"dtype": "str", "length": 18, "masking": "id_number", "sensitive": True}
 _NAME = {"dtype": "str", "length": 30, "masking": "name", "sensitive": True}
-_PHONE = {"dtype": "str", "length": 20, "masking": "phone", "sensitive": True, "required": False}
+_PHONE = {"dtype": "str", "length": 20, "masking": "mobile", "sensitive": True, "required": False}
 _ADDRESS = {"dtype": "str", "length": 200, "masking": "address", "sensitive": True}
 
 HJ_RK = TableSpec(

@@ -1,22 +1,11 @@
-"""Hook specifications of the ingest pillar (pluggy project ``govdata``).
+"""The ingest pillar's hook: ``register_connectors``, re-exported from ``govdata.hookspecs``.
 
-The lead's global plugin manager adds these specs with ``pm.add_hookspecs(govdata.ingest.hooks)``
-and then calls ``govdata.ingest.connectors.registry.register_from(pm)``.
+There is one pluggy project (``govdata``) with one pair of markers; this module only re-exports them
+for connector plugins written against ``govdata.ingest.hooks``. ``pm.add_hookspecs(hooks)`` adds just
+the connector hook (handy for a private manager in tests); the platform's manager is
+``govdata.plugins.get_plugin_manager()``.
 """
 
-from __future__ import annotations
+from govdata.hookspecs import hookimpl, hookspec, register_connectors
 
-from typing import TYPE_CHECKING
-
-import pluggy
-
-if TYPE_CHECKING:
-    from govdata.ingest.connectors.base import Connector
-
-hookspec = pluggy.HookspecMarker("govdata")
-hookimpl = pluggy.HookimplMarker("govdata")
-
-
-@hookspec
-def register_connectors() -> list[type[Connector]]:  # type: ignore[empty-body]
-    """Return connector classes (subclasses of ``Connector``) to add to the registry."""
+__all__ = ["hookimpl", "hookspec", "register_connectors"]

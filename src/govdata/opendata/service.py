@@ -35,7 +35,7 @@ def download_csv(session: Session, lake: Lake, audit: AuditLog, actor: Actor, co
     columns = [i.column for i in res.items]
     with lake.connect(t=TableRef.parse(res.lake_table)) as con:
         cols = ", ".join(quote_ident(c) for c in columns)
-        table = con.execute(f"SELECT {cols} FROM t").to_arrow_table()  # noqa: S608 — quoted identifiers
+        table = con.sql(f"SELECT {cols} FROM t").to_arrow_table()  # noqa: S608 — quoted identifiers
     table = mask_table(table, {i.column: i.masking for i in res.items if i.masking})
     table = table.rename_columns([i.name for i in res.items])
     buf = io.BytesIO()

@@ -1,10 +1,12 @@
 """Masking (脱敏): one platform-wide convention per kind of field, as vectorised Arrow maskers.
 
-Owns the masker classes, the ``MASKERS`` registry and ``mask_table``. The conventions are those of
+Owns the masker classes, the ``MASKERS`` registry (a plug-in registry over the ``register_maskers``
+hook) and ``mask_table``. The conventions are those of
 STANDARDS.md §8 and there is exactly one per kind, because different partial masks of the same value
 recombine into the clear value. Every masker works with ``pyarrow.compute`` kernels (regex extract,
 slice, repeat, join) — no Python loop over rows — and keeps nulls null. A value too short to keep its
-ends is masked entirely. Raises ``InvalidInput`` for an unknown masker or column.
+ends is masked entirely. Raises ``InvalidInput`` for an unknown masker or column, ``Conflict``
+(``masking.masker_name_taken``) when two masker classes claim one name.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from govdata.errors import InvalidInput
+from govdata.plugins import Registry
 
 STAR = "*"
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐")
@@ -181,33 +184,40 @@ class FullMasker(Masker):
         return pc.if_else(pc.is_null(values), pa.scalar(None, pa.string()), STAR * 4)
 
 
-MASKERS: dict[str, Masker] = {}
+BUILTIN_MASKERS: tuple[type[Masker], ...] = (
+    NameMasker,
+    IdNumberMasker,
+    MobileMasker,
+    BankCardMasker,
+    AddressMasker,
+    EmailMasker,
+    FullMasker,
+)
 
 
-def register_masker(masker: Masker) -> Masker:
-    """Add a masker to the registry under its ``name`` (built-ins and plug-ins alike)."""
-    MASKERS[masker.name] = masker
-    return masker
+def _as_masker(item: Masker | type[Masker]) -> Masker:
+    """A hook may return masker classes (taking no arguments) or ready instances."""
+    return item() if isinstance(item, type) else item
 
 
-for _builtin in (
-    NameMasker(),
-    IdNumberMasker(),
-    MobileMasker(),
-    BankCardMasker(),
-    AddressMasker(),
-    EmailMasker(),
-    FullMasker(),
-):
-    register_masker(_builtin)
+# Filled from the plugin manager's ``register_maskers`` hook on first lookup
+# (built-ins through ``govdata.security.builtin_maskers``, exactly like outside packages).
+MASKERS: Registry[Masker] = Registry(
+    "register_maskers",
+    unknown="masking.unknown_masker",
+    taken="masking.masker_name_taken",
+    adapt=_as_masker,
+)
+
+
+def register_masker(masker: Masker | type[Masker]) -> Masker:
+    """Add a masker (or a masker class) under its ``name`` directly. Plug-ins use the hook."""
+    return MASKERS.register(_as_masker(masker))
 
 
 def get_masker(name: str) -> Masker:
     """The masker called ``name``; raises ``InvalidInput`` (``masking.unknown_masker``) listing known ones."""
-    try:
-        return MASKERS[name]
-    except KeyError:
-        raise InvalidInput("masking.unknown_masker", name=name, known=", ".join(sorted(MASKERS))) from None
+    return MASKERS.lookup(name)
 
 
 def mask_table(table: pa.Table, rules: dict[str, str], level: str | None = None) -> pa.Table:

@@ -169,9 +169,9 @@ def read_records(
     ref = TableRef.parse(res.lake_table)
     cols = ", ".join(quote_ident(c) for c in wanted)
     with lake.connect(t=ref) as con:
-        table: pa.Table = con.execute(
+        table: pa.Table = con.sql(
             f"SELECT {cols} FROM t WHERE CAST({quote_ident(res.key_column)} AS VARCHAR) = ? LIMIT {MAX_ROWS}",  # noqa: S608
-            [key],
+            params=[key],
         ).to_arrow_table()
     masks = {i.column: i.masking for i in res.items if i.column in wanted and i.masking}
     table = mask_table(table, masks)

@@ -6,9 +6,10 @@ expression into one SELECT, so all rules bound to a table run in one scan; the e
 plain SQL (substr, CAST, regexp, window functions), which Spark SQL can run too.
 
 Validity rules leave blank values to ``not_null`` (a blank value neither passes nor fails them: it
-is outside their ``scope``). Owns ``RULES``, ``register_rule`` and ``get_rule``; raises
-``InvalidInput`` for an unknown rule (``govern.quality.unknown_rule``) or bad parameters
-(``govern.quality.bad_params``).
+is outside their ``scope``). Owns the built-in rule classes and ``RULES`` (a plug-in registry over
+the ``register_quality_rules`` hook), ``register_rule`` and ``get_rule``; raises ``InvalidInput`` for
+an unknown rule (``govern.quality.unknown_rule``) or bad parameters (``govern.quality.bad_params``),
+``Conflict`` (``govern.quality.rule_name_taken``) when two classes claim one name.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from govdata.govern.standards.idnumber import WEIGHTS as ID_WEIGHTS
 from govdata.govern.standards.phone import MOBILE_PATTERN
 from govdata.govern.standards.uscc import ALPHABET as USCC_ALPHABET
 from govdata.govern.standards.uscc import WEIGHTS as USCC_WEIGHTS
+from govdata.plugins import Registry
 
 Columns = Sequence[ColumnRef | str]
 
@@ -229,22 +231,28 @@ class CodeSetRule(ValueRule):
         return [(f"NOT list_contains({allowed}, trim({as_text(column.raw)}))", "not_in_set")]
 
 
-RULES: dict[str, type[Rule]] = {}
+BUILTIN_RULES: tuple[type[Rule], ...] = (
+    NotNullRule,
+    UniquenessRule,
+    IdNumberRule,
+    UsccRule,
+    PhoneRule,
+    PatternRule,
+    CodeSetRule,
+)
+
+# Filled from the plugin manager's ``register_quality_rules`` hook on first lookup
+# (built-ins through ``govdata.govern.quality.builtin``, exactly like outside packages).
+RULES: Registry[type[Rule]] = Registry(
+    "register_quality_rules", unknown="govern.quality.unknown_rule", taken="govern.quality.rule_name_taken"
+)
 
 
 def register_rule(rule: type[Rule]) -> type[Rule]:
-    """Add a rule class under its ``name`` (built-ins and plug-ins alike); usable as a decorator."""
-    RULES[rule.name] = rule
-    return rule
-
-
-for _builtin in (NotNullRule, UniquenessRule, IdNumberRule, UsccRule, PhoneRule, PatternRule, CodeSetRule):
-    register_rule(_builtin)
+    """Add a rule class under its ``name`` directly; usable as a decorator. Plug-ins use the hook."""
+    return RULES.register(rule)
 
 
 def get_rule(name: str) -> type[Rule]:
     """The rule class called ``name``; raises ``InvalidInput`` listing the known names."""
-    try:
-        return RULES[name]
-    except KeyError:
-        raise InvalidInput("govern.quality.unknown_rule", name=name, known=", ".join(sorted(RULES))) from None
+    return RULES.lookup(name)

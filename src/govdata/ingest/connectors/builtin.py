@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from govdata.hookspecs import hookimpl
 from govdata.ingest.connectors.base import Connector
-from govdata.ingest.hooks import hookimpl
 
 
 @hookimpl
