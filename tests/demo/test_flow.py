@@ -62,6 +62,16 @@ def test_stats_report_every_department_table_and_record(built: Built) -> None:
     assert stats["fields"] == sum(len(s.resource["items"]) for s in m.sources)
 
 
+def test_the_city_and_its_districts_are_regions(built: Built) -> None:
+    from govdata.security.models import Region
+
+    with built.platform.sessions() as s:
+        districts = s.execute(sa.select(Region).where(Region.parent_code == "330100")).scalars().all()
+        city = s.get(Region, "330100")
+    assert city is not None and city.name == "示例市" and city.parent_code == "330000"
+    assert len(districts) >= 10 and all(len(d.code) == 6 for d in districts)
+
+
 def test_every_catalogued_item_is_a_column_of_its_lake_table(built: Built) -> None:
     for src in built.manifest.sources:
         names = set(built.platform.lake.schema(TableRef("raw", src.dept, src.lake_table)).names)

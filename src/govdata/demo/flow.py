@@ -18,6 +18,7 @@ from govdata.demo.generator import generate
 from govdata.demo.manifest import DemoManifest
 from govdata.demo.progress import ProgressFactory, silent
 from govdata.govern import check_resource
+from govdata.govern.standards.regions import regions
 from govdata.ingest.models import Source, SourceTable
 from govdata.ingest.runner import run_full_load, store_config
 from govdata.runtime import Platform
@@ -40,10 +41,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
     ("rsj_officer", "人社局数据专员", "data_officer", "rsj"),
     ("mzj_user", "民政局数据使用人", "data_user", "mzj"),
 ]
-REGIONS = [
-    ("330000", "浙江省", "province", None),
-    ("330100", "示例市", "city", "330000"),
-]
+CITY_CODE, CITY_NAME = "330100", "示例市"  # the demo city borrows a real city's division codes
 
 
 @dataclass
@@ -115,10 +113,14 @@ def _ref(src: object):  # type: ignore[no-untyped-def]
 
 
 def _organisation(s, platform: Platform, system: Actor, manifest: DemoManifest, result: DemoResult) -> None:  # type: ignore[no-untyped-def]
-    for code, name, level, parent in REGIONS:
-        ensure_region(s, code, name, level, parent)
+    table = regions()
+    province = table[CITY_CODE[:2] + "0000"]
+    ensure_region(s, province.code, province.name, province.level, None)
+    ensure_region(s, CITY_CODE, CITY_NAME, "city", province.code)
+    for r in table.values():
+        if r.parent == CITY_CODE and r.in_force():
+            ensure_region(s, r.code, r.name, r.level, CITY_CODE)
     for dept in manifest.departments:
-        ensure_region(s, dept.region, "示例市" if dept.region == "330100" else dept.region, "city", "330000")
         create_department(
             s, platform.audit, system, code=dept.code, name=dept.name, uscc=dept.uscc, region_code=dept.region
         )
