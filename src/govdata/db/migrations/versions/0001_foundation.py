@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:35:45.208501
+Create Date: 2026-11-23 05:54:53.693859
 """
 
 from collections.abc import Sequence
@@ -191,6 +191,19 @@ def upgrade() -> None:
         sa.Column("key_columns", sa.JSON(), nullable=False),
         sa.Column("last_run_at", govdata.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_rows", sa.BigInteger(), nullable=True),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("cursor_column", sa.String(length=255), nullable=True),
+        sa.Column("delete_detection", sa.Boolean(), nullable=False),
+        sa.Column("drift_policy", sa.String(length=16), nullable=False),
+        sa.Column("reject_policy", sa.String(length=16), nullable=False),
+        sa.Column("state", sa.JSON(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("schedule_minutes", sa.Integer(), nullable=True),
+        sa.Column("next_run_at", govdata.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("max_retries", sa.Integer(), nullable=False),
+        sa.Column("lease_owner", sa.String(length=100), nullable=True),
+        sa.Column("lease_until", govdata.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_success_at", govdata.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["source_id"],
             ["ingest_sources.id"],
@@ -201,6 +214,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("source_id", "source_table", name=op.f("uq_ingest_source_tables_source_id")),
     )
     with op.batch_alter_table("ingest_source_tables", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_ingest_source_tables_next_run_at"), ["next_run_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_ingest_source_tables_source_id"), ["source_id"], unique=False)
 
     op.create_table(
@@ -298,6 +314,10 @@ def upgrade() -> None:
         sa.Column("lake_version", sa.BigInteger(), nullable=True),
         sa.Column("error_code", sa.String(length=100), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("rows_deleted", sa.BigInteger(), nullable=False),
+        sa.Column("source_version", sa.String(length=200), nullable=True),
+        sa.Column("cursor_value", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["source_table_id"],
             ["ingest_source_tables.id"],
@@ -363,11 +383,80 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_share_grants_resource_id"), ["resource_id"], unique=False)
 
+    op.create_table(
+        "ingest_push_batches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_table_id", sa.Integer(), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=False),
+        sa.Column("received_at", govdata.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("rows", sa.BigInteger(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["ingest_runs.id"],
+            name=op.f("fk_ingest_push_batches_run_id_ingest_runs"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_table_id"],
+            ["ingest_source_tables.id"],
+            name=op.f("fk_ingest_push_batches_source_table_id_ingest_source_tables"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ingest_push_batches")),
+        sa.UniqueConstraint(
+            "source_table_id", "idempotency_key", name=op.f("uq_ingest_push_batches_source_table_id")
+        ),
+    )
+    with op.batch_alter_table("ingest_push_batches", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_ingest_push_batches_source_table_id"), ["source_table_id"], unique=False
+        )
+
+    op.create_table(
+        "ingest_schema_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_table_id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("column", sa.String(length=255), nullable=True),
+        sa.Column("old_type", sa.String(length=100), nullable=True),
+        sa.Column("new_type", sa.String(length=100), nullable=True),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("detected_at", govdata.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("acknowledged_at", govdata.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["ingest_runs.id"],
+            name=op.f("fk_ingest_schema_changes_run_id_ingest_runs"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_table_id"],
+            ["ingest_source_tables.id"],
+            name=op.f("fk_ingest_schema_changes_source_table_id_ingest_source_tables"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ingest_schema_changes")),
+    )
+    with op.batch_alter_table("ingest_schema_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_ingest_schema_changes_source_table_id"), ["source_table_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("ingest_schema_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ingest_schema_changes_source_table_id"))
+
+    op.drop_table("ingest_schema_changes")
+    with op.batch_alter_table("ingest_push_batches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ingest_push_batches_source_table_id"))
+
+    op.drop_table("ingest_push_batches")
     with op.batch_alter_table("share_grants", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_share_grants_resource_id"))
         batch_op.drop_index(batch_op.f("ix_share_grants_consumer_department_id"))
@@ -393,6 +482,7 @@ def downgrade() -> None:
     op.drop_table("login_sessions")
     with op.batch_alter_table("ingest_source_tables", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ingest_source_tables_source_id"))
+        batch_op.drop_index(batch_op.f("ix_ingest_source_tables_next_run_at"))
 
     op.drop_table("ingest_source_tables")
     with op.batch_alter_table("catalog_items", schema=None) as batch_op:
