@@ -13,7 +13,7 @@ import subprocess
 import sys
 import types
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from govdata.govern.quality.rules import BUILTIN_RULES, Dimension, ValueRule
 from govdata.govern.quality.sql import ColumnRef, SqlContext, as_text
 from govdata.hookspecs import hookimpl
 from govdata.ingest import CONNECTORS, Connector, ConnectorConfig, get_connector, load_to_lake
-from govdata.ingest.connectors.base import string_schema
+from govdata.ingest.connectors.base import ReadRequest, string_schema
 from govdata.lake import Lake, TableRef
 from govdata.plugins import DEFAULT_PLUGINS, get_plugin_manager, hook_names, temporary_plugin
 from govdata.security.masking import BUILTIN_MASKERS, MASKERS, Masker, get_masker, mask_table
@@ -55,7 +55,7 @@ class PipeConnector(Connector):
         with open(config.path, encoding="utf-8") as handle:
             return string_schema(handle.readline().rstrip("\n").split("|"))
 
-    def read(self, config: Any, state: Mapping[str, Any] | None = None) -> Iterator[pa.RecordBatch]:
+    def read(self, config: Any, request: ReadRequest | None = None) -> Iterator[pa.RecordBatch]:
         schema = self.schema(config)
         table = pacsv.read_csv(
             config.path,

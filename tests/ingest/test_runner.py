@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from govdata.ingest import (
     Connector,
     ConnectorConfig,
     IngestRun,
+    ReadRequest,
     Source,
     SourceTable,
     decrypt_secret,
@@ -49,7 +50,7 @@ class FlakyConnector(Connector):
     def schema(self, config: Any) -> pa.Schema:
         return pa.schema([pa.field("code", pa.string())])
 
-    def read(self, config: Any, state: Mapping[str, Any] | None = None) -> Iterator[pa.RecordBatch]:
+    def read(self, config: Any, request: ReadRequest | None = None) -> Iterator[pa.RecordBatch]:
         schema = self.schema(config)
         yield pa.RecordBatch.from_pydict({"code": [f"{i:04d}" for i in range(config.rows)]}, schema=schema)
         if config.fail_after_first:

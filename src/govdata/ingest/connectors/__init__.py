@@ -6,6 +6,7 @@ from govdata.ingest.connectors.base import (
     Capabilities,
     Connector,
     ConnectorConfig,
+    ReadRequest,
 )
 from govdata.ingest.connectors.registry import (
     CONNECTORS,
@@ -20,6 +21,7 @@ __all__ = [
     "INGESTED_AT",
     "SOURCE_ROW",
     "Capabilities",
+    "ReadRequest",
     "Connector",
     "ConnectorConfig",
     "connector_names",

@@ -31,9 +31,26 @@ RESERVED_COLUMNS = (SOURCE_ROW, INGESTED_AT)
 class Capabilities:
     """What load modes a connector supports beyond a full load."""
 
-    incremental: bool = False
-    upsert: bool = False
-    delete_detection: bool = False
+    incremental: bool = False  # honours ReadRequest.cursor_column / cursor_value
+    upsert: bool = False  # rows carry a stable key, so a MERGE by key is meaningful
+    delete_detection: bool = False  # can list every current key cheaply (ReadRequest.columns)
+    lookup: bool = False  # honours ReadRequest.where_equals (logical aggregation: queried in place)
+    partitioned: bool = False  # can split one read into parallel ranges
+
+
+@dataclass(frozen=True)
+class ReadRequest:
+    """What the runner asks a connector for; the default is every row and column.
+
+    ``cursor_value`` is inclusive (rows with ``cursor >= value``): the runner merges by key, so rows
+    sharing the last cursor value are re-read rather than lost, and the merge removes the repeats.
+    """
+
+    cursor_column: str | None = None
+    cursor_value: Any = None
+    columns: tuple[str, ...] | None = None  # only these columns (delete detection reads keys only)
+    where_equals: tuple[tuple[str, Any], ...] = ()  # column = value filters (lookups)
+    limit: int | None = None
 
 
 class ConnectorConfig(BaseModel):
@@ -66,8 +83,12 @@ class Connector:
         """The Arrow schema every batch of ``read`` will have."""
         raise NotImplementedError
 
-    def read(self, config: Any, state: Mapping[str, Any] | None = None) -> Iterator[pa.RecordBatch]:
-        """Yield the source's records as Arrow batches (``state`` is for incremental loads later)."""
+    def read(self, config: Any, request: ReadRequest | None = None) -> Iterator[pa.RecordBatch]:
+        """Yield the source's records as Arrow batches, narrowed by ``request`` where capable.
+
+        A connector without a capability ignores that part of the request; the runner checks
+        ``capabilities`` before relying on it.
+        """
         raise NotImplementedError
 
     def discover(self, config: Any) -> list[str]:

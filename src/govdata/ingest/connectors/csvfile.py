@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from govdata.errors import InvalidInput
-from govdata.ingest.connectors.base import Connector, ConnectorConfig, clean_names, string_schema
+from govdata.ingest.connectors.base import Connector, ConnectorConfig, ReadRequest, clean_names, string_schema
 from govdata.ingest.encoding import check_encoding, detect_encoding
 
 DELIMITERS = ",\t|;"
@@ -98,7 +98,7 @@ class CsvConnector(Connector):
         _, _, _, names = self._prepare(self.parse_config(config))
         return string_schema(names)
 
-    def read(self, config: Any, state: Mapping[str, Any] | None = None) -> Iterator[pa.RecordBatch]:
+    def read(self, config: Any, request: ReadRequest | None = None) -> Iterator[pa.RecordBatch]:
         from pyarrow import csv as pacsv
 
         path, encoding, delimiter, names = self._prepare(self.parse_config(config))

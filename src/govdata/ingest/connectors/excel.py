@@ -12,7 +12,7 @@ Raises ``InvalidInput``: ``ingest.file_not_found``, ``ingest.excel_unreadable``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from govdata.errors import InvalidInput
 from govdata.ingest.connectors.base import (
     Connector,
     ConnectorConfig,
+    ReadRequest,
     clean_names,
     string_schema,
 )
@@ -136,7 +137,7 @@ class ExcelConnector(Connector):
             layout = self._layout(path, cfg, sheet.name, head, sheet.merged)
         return string_schema(layout.names, with_source_row=True)
 
-    def read(self, config: Any, state: Mapping[str, Any] | None = None) -> Iterator[pa.RecordBatch]:
+    def read(self, config: Any, request: ReadRequest | None = None) -> Iterator[pa.RecordBatch]:
         cfg = self.parse_config(config)
         path = check_file(cfg.path)
         with open_sheet(path, cfg.sheet) as sheet:

@@ -10,7 +10,7 @@ Raises ``InvalidInput``: ``ingest.file_not_found``, ``ingest.bad_encoding``, ``i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from govdata.errors import InvalidInput
-from govdata.ingest.connectors.base import Connector, ConnectorConfig, clean_names, string_schema
+from govdata.ingest.connectors.base import Connector, ConnectorConfig, ReadRequest, clean_names, string_schema
 from govdata.ingest.connectors.csvfile import check_file
 from govdata.ingest.encoding import detect_encoding
 
@@ -102,7 +102,7 @@ class JsonConnector(Connector):
         path = check_file(self.parse_config(config).path)
         return string_schema(clean_names(self._keys(path)))
 
-    def read(self, config: Any, state: Mapping[str, Any] | None = None) -> Iterator[pa.RecordBatch]:
+    def read(self, config: Any, request: ReadRequest | None = None) -> Iterator[pa.RecordBatch]:
         path = check_file(self.parse_config(config).path)
         keys = self._keys(path)
         schema = string_schema(clean_names(keys))

@@ -19,7 +19,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from govdata.errors import InvalidInput, TransientError
-from govdata.ingest.connectors.base import Connector, ConnectorConfig, clean_names
+from govdata.ingest.connectors.base import Connector, ConnectorConfig, ReadRequest, clean_names
 
 _DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg", "mysql": "mysql+pymysql",
             "mariadb": "mariadb+pymysql"}  # fmt: skip
@@ -147,7 +147,7 @@ class SqlConnector(Connector):
         finally:
             engine.dispose()
 
-    def read(self, config: Any, state: Mapping[str, Any] | None = None) -> Iterator[pa.RecordBatch]:
+    def read(self, config: Any, request: ReadRequest | None = None) -> Iterator[pa.RecordBatch]:
         from sqlalchemy import select
         from sqlalchemy.exc import OperationalError
 
