@@ -63,7 +63,7 @@ def login(
         ctx = {"next": local_path(next, ""), "username": username, "login_error": error}
         return render_page(request, "login.html", ctx, status_code=401)
     new = start_session(session, platform.audit, user)
-    response = redirect(local_path(next, _landing(actor_for(user))), session)
+    response = redirect(local_path(next, _landing(actor_for(user))))
     response.set_cookie(
         SESSION_COOKIE,
         new.cookie,
@@ -83,7 +83,7 @@ def logout(
     _: Annotated[Actor, Depends(require(Permission.AUTHENTICATED))],
 ) -> Response:
     end_session(session, platform.audit, request.cookies.get(SESSION_COOKIE, ""))
-    response = redirect("/login", session)
+    response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -71,7 +71,7 @@ def apply_for(
     days: Annotated[int, Form()] = 365,
 ) -> Response:
     app = apply(session, platform.audit, actor, resource, fields, purpose, days)
-    return redirect(f"/share?applied={app.id}", session)
+    return redirect(f"/share?applied={app.id}")
 
 
 @router.post("/share/applications/{application_id}/decision")
@@ -84,4 +84,4 @@ def decide_application(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     decide(session, platform.audit, actor, application_id, approve == "1", note)
-    return redirect(f"/share?decided={application_id}", session)
+    return redirect(f"/share?decided={application_id}")

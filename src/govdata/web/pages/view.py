@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.orm import Session
 
 from govdata.i18n import text
 from govdata.security.roles import Permission
@@ -35,15 +34,12 @@ def render_page(
     return render(request, name, ctx, status_code=status_code)
 
 
-def redirect(url: str, session: Session | None = None) -> RedirectResponse:
+def redirect(url: str) -> RedirectResponse:
     """303 See Other: after a form POST the browser follows with a GET.
 
-    Pass the request's ``session`` after a change: it is committed here, because the unit of work
-    otherwise commits only after the response is sent, and a browser following the redirect at once
-    would not yet see the change (a new login session, an application).
+    The request's unit of work commits before the response leaves (``SessionDep`` has function
+    scope), so the page the browser lands on already sees the change.
     """
-    if session is not None:
-        session.commit()
     return RedirectResponse(url, status_code=303)
 
 
