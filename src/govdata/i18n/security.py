@@ -19,11 +19,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "auth.token_invalid": ("访问令牌无效或已吊销", "The access token is invalid or revoked"),
     "auth.token_invalid.hint": (
-        "在门户“我的令牌”中重新申请令牌",
+        "在门户“我的令牌”页面申请新令牌",
         "Issue a new token in the portal under My tokens",
     ),
     "auth.token_expired": ("访问令牌已过期", "The access token has expired"),
-    "auth.token_expired.hint": ("在门户中重新申请令牌", "Issue a new token in the portal"),
+    "auth.token_expired.hint": (
+        "在门户“我的令牌”页面申请新令牌",
+        "Issue a new token on the portal's My tokens page",
+    ),
     "auth.required": ("需要登录或提供访问令牌", "Sign-in or a bearer token is required"),
     "auth.forbidden": (
         "无权执行此操作（需要权限：{permission}）",
@@ -56,6 +59,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update(
     {
+        "auth.token_not_found": ("没有这个令牌：{id}", "No such token: {id}"),
+        "auth.token_not_found.hint": (
+            "在“我的令牌”页面查看本人的令牌",
+            "See your own tokens on the My tokens page",
+        ),
         "security.duplicate_department": ("部门代码已存在：{code}", "Department code already exists: {code}"),
         "security.department_required": (
             "角色{role}必须归属某个部门",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from govdata.config import SecuritySettings
 from govdata.db.base import utcnow
-from govdata.errors import InvalidInput, NotAuthenticated
+from govdata.errors import InvalidInput, NotAuthenticated, NotFound
 from govdata.security.actor import Actor
 from govdata.security.audit import AuditLog
 from govdata.security.models import ApiToken, LoginSession, User
@@ -153,3 +153,23 @@ def resolve_token(session: Session, raw: str) -> User:
     if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=1):
         row.last_used_at = now
     return row.user
+
+
+def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    """The user's tokens, newest first (hashes only; raw values are never stored)."""
+    return list(
+        session.execute(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+        ).scalars()
+    )
+
+
+def revoke_token(session: Session, audit: AuditLog, user: User, token_id: int) -> ApiToken:
+    """Revoke one of ``user``'s own tokens; another user's token is reported as not found."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("auth.token_not_found", id=token_id)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit.record(session, actor_for(user), "auth.token_revoked", target=row.name)
+    return row
