@@ -184,3 +184,28 @@ def test_overview_page_shows_quality_scores_and_recent_runs(built: Built, api: T
     assert len(scores) == len(providers)
     runs = page.select("#runs-section tbody tr")
     assert runs and all(r.select_one(".badge-outcome-ok") for r in runs)
+
+
+def test_a_corrupt_department_file_is_reported_and_the_rest_still_loads(tmp_path, monkeypatch) -> None:
+    """The GBK marriages file truncated mid-character: a clear bilingual reason, nothing written for it."""
+    from govdata.demo import flow
+
+    real_generate = flow.generate
+
+    def broken(out_dir, **kw):  # type: ignore[no-untyped-def]
+        manifest = real_generate(out_dir, **kw)
+        path = Path(manifest.source("hy_djxx").config["path"])
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] + b"\xff\xfe\xfd")
+        return manifest
+
+    monkeypatch.setattr(flow, "generate", broken)
+    platform = Platform.open(Settings(home=tmp_path / "home"))
+    try:
+        result = flow.build_demo(platform)
+        assert len(result.failed) == 1 and result.failed[0].startswith("mzj.hy_djxx: ")
+        assert "编码" in result.failed[0] or "encoding" in result.failed[0].lower()
+        assert not platform.lake.exists(TableRef("raw", "mzj", "hy_djxx"))
+        assert result.loaded == len(result.manifest.sources) - 1
+    finally:
+        platform.close()

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from govdata.catalog import ItemIn, ResourceIn, create_resource, get_resource, publish_resource
 from govdata.demo.generator import generate
+from govdata.errors import GovdataError
 from govdata.demo.manifest import DemoManifest
 from govdata.demo.progress import ProgressFactory, silent
 from govdata.govern import check_resource
@@ -91,8 +92,10 @@ def build_demo(
                     audit=platform.audit,
                 )
                 result.loaded += 1
-            except Exception as exc:  # a bad source is recorded on the source; the demo goes on
-                result.failed.append(f"{src.dept}.{src.lake_table}: {exc}")
+            except GovdataError as exc:  # recorded on the source and its run; the demo goes on
+                result.failed.append(
+                    f"{src.dept}.{src.lake_table}: {exc.message('zh')} / {exc.message('en')}"
+                )
         advance(1)
     say("质量检查 / checking quality")
     with platform.unit() as s:
