@@ -32,6 +32,18 @@ class SecuritySettings(BaseModel):
     token_days: int = Field(default=30, description="Lifetime of a new API bearer token.")
 
 
+class IngestSettings(BaseModel):
+    """Aggregation limits and the scheduler's pace."""
+
+    push_max_mb: int = Field(default=50, description="Largest batch a department system may push, in MB.")
+    upload_max_mb: int = Field(
+        default=200, description="Largest file accepted by upload, drop folder or URL."
+    )
+    scheduler_interval_seconds: float = Field(
+        default=30.0, description="How often the embedded scheduler and `govdata worker` look for due tables."
+    )
+
+
 class Settings(BaseSettings):
     """Platform settings; see docs/configuration.md for every field."""
 
@@ -51,6 +63,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, description="Port `govdata serve` listens on.")
     lake: LakeSettings = Field(default_factory=LakeSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -55,10 +55,15 @@ def _people(name: str) -> Table:
     )
 
 
-@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
-def source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """(url, table) of a freshly filled people table on each backend; dropped afterwards."""
-    kind = request.param
+# every read path of each backend: auto picks ADBC for PostgreSQL and connectorx for MariaDB
+PATHS = [("sqlite", "auto"), ("postgresql", "auto"), ("postgresql", "connectorx"), ("postgresql", "sqlalchemy"),
+         ("mariadb", "auto"), ("mariadb", "sqlalchemy")]  # fmt: skip
+
+
+@pytest.fixture(params=PATHS, ids=[f"{b}-{e}" for b, e in PATHS])
+def source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str, str]]:
+    """(url, table, engine) of a freshly filled people table on each backend; dropped afterwards."""
+    kind, engine_name = request.param
     url = {"sqlite": f"sqlite:///{tmp_path / 'src.db'}", "postgresql": PG_URL, "mariadb": MARIADB_URL}[kind]
     engine: Engine = create_engine(url)
     table = _people(unique_name("people"))
@@ -69,7 +74,7 @@ def source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
         pytest.fail(f"cannot create a table at {url}: {exc}")
     with engine.begin() as conn:
         conn.execute(insert(table), ROWS)
-    yield url, table.name
+    yield url, table.name, engine_name
     table.drop(engine)
     engine.dispose()
 
@@ -81,9 +86,10 @@ def _read(lake: Lake, table: str) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
-def test_full_load(source: tuple[str, str], lake: Lake) -> None:
-    url, table = source
-    result = load_to_lake(lake, "gaj", "people", "sql", {"url": url, "table": table, "batch_size": 2})
+def test_full_load(source: tuple[str, str, str], lake: Lake) -> None:
+    url, table, engine_name = source
+    config = {"url": url, "table": table, "batch_size": 2, "engine": engine_name}
+    result = load_to_lake(lake, "gaj", "people", "sql", config)
     assert result.rows_read == result.rows_written == 3
     schema = lake.schema(TableRef("raw", "gaj", "people"))
     assert schema.field("id_number").type == pa.string()

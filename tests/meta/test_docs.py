@@ -116,7 +116,7 @@ def param_names(command: Any) -> list[str]:
     names: list[str] = []
     for param in command.params:
         if param.param_type_name == "argument":
-            names.append(param.human_readable_name.upper())
+            names.append((getattr(param, "human_readable_name", None) or param.name).upper())
         else:
             names.extend(param.opts + param.secondary_opts)
     return names

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from govdata.cli.ingest import ingest_app, worker
 from govdata.config import Settings, get_settings
 from govdata.errors import GovdataError
 
@@ -22,6 +23,8 @@ app = typer.Typer(
 )
 audit_app = typer.Typer(help="审计链 / the audit trail", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(ingest_app, name="ingest")
+app.command()(worker)
 console = Console()
 err = Console(stderr=True)
 STATE: dict[str, Any] = {"debug": False}
@@ -102,12 +105,18 @@ def demo(
 
 
 @app.command()
-def serve(home: HomeOpt = None, port: Annotated[int | None, typer.Option(help="Port")] = None) -> None:
+def serve(
+    home: HomeOpt = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Do not run scheduled loads in the server.")
+    ] = False,
+) -> None:
     """启动门户与API / serve the portal and API."""
-    _serve(_settings(home, port=port))
+    _serve(_settings(home, port=port), scheduler=not no_scheduler)
 
 
-def _serve(settings: Settings) -> None:
+def _serve(settings: Settings, scheduler: bool = True) -> None:
     import uvicorn
 
     from govdata.web.app import create_app
@@ -117,8 +126,17 @@ def _serve(settings: Settings) -> None:
     except GovdataError as exc:
         _fail(exc)
         return
+    stop = None
+    if scheduler:
+        from govdata.ingest.scheduler import start_embedded
+
+        _, stop = start_embedded(web.state.platform, settings.ingest.scheduler_interval_seconds)
     console.print(f"[green]门户 / portal[/]: http://{settings.host}:{settings.port}  (API docs: /docs)")
-    uvicorn.run(web, host=settings.host, port=settings.port, log_level="warning")
+    try:
+        uvicorn.run(web, host=settings.host, port=settings.port, log_level="warning")
+    finally:
+        if stop is not None:
+            stop.set()
 
 
 @app.command()

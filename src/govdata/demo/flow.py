@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from govdata.catalog import ItemIn, ResourceIn, create_resource, get_resource, publish_resource
 from govdata.demo.generator import generate
-from govdata.errors import GovdataError
 from govdata.demo.manifest import DemoManifest
 from govdata.demo.progress import ProgressFactory, silent
+from govdata.errors import GovdataError
 from govdata.govern import check_resource
 from govdata.govern.standards.regions import regions
 from govdata.ingest.models import Source, SourceTable

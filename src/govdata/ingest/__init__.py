@@ -16,7 +16,16 @@ from govdata.ingest.connectors import (
 )
 from govdata.ingest.encoding import detect_encoding
 from govdata.ingest.models import IngestRun, RunStatus, Source, SourceStatus, SourceTable
-from govdata.ingest.runner import LoadResult, load_to_lake, run_full_load, source_config, store_config
+from govdata.ingest.quarantine import quarantine_rows
+from govdata.ingest.runner import (
+    LoadResult,
+    load_to_lake,
+    query_in_place,
+    run_full_load,
+    run_table,
+    source_config,
+    store_config,
+)
 from govdata.ingest.secret import decrypt_secret, encrypt_secret
 
 __all__ = [
@@ -39,7 +48,10 @@ __all__ = [
     "load_to_lake",
     "register_connector",
     "register_from",
+    "query_in_place",
+    "quarantine_rows",
     "run_full_load",
+    "run_table",
     "source_config",
     "store_config",
 ]

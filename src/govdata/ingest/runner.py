@@ -1,18 +1,23 @@
-"""Full loads from a source into the raw layer, and the run record of each.
+"""The runner: one run of a source table into the lake, recorded, audited, retried.
 
-``load_to_lake`` is the pure part: connector → batches (+ ``_ingested_at``, ``_source_row``) → one
-atomic Delta commit; a failure mid-stream commits nothing, so the previous version stays current.
-``run_full_load`` wraps it with the metadata store: it records an ``IngestRun``, updates the source
-and its table, commits the session, and re-raises failures as ``GovdataError`` (never bare).
-Retries on ``TransientError`` belong to the scheduler, not here.
+``run_table`` is the entry point (the scheduler, the CLI, the API and the push/stream paths call it):
+it creates an ``IngestRun`` and commits, loads per the table's mode (``govdata.ingest.modes`` — full
+snapshot, incremental by cursor, upsert by key, each ONE atomic Delta commit; ``logical`` copies
+nothing and only checks the source), records drift (``SchemaChange``) and rejected rows (the
+quarantine table), updates the table's state (cursor) and source status, audits, and commits.
+``TransientError`` is retried with exponential backoff up to ``SourceTable.max_retries`` times,
+each attempt its own ``IngestRun`` (``attempt`` 1, 2, …). A failure is recorded, then raised as a
+``GovdataError``; the lake table keeps its previous version.
+``query_in_place`` answers a lookup against a logical (not copied) source.
+``load_to_lake`` is a snapshot without the metadata store; ``run_full_load`` the older entry point.
+Raises ``NotFound`` (``ingest.source_not_found``, ``ingest.department_not_found``), ``InvalidInput``
+(``ingest.lookup_unsupported`` and the modes' codes) and whatever the connector raises.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pyarrow as pa
@@ -21,102 +26,30 @@ from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from govdata.db.base import utcnow
-from govdata.errors import GovdataError, InvalidInput, NotFound
-from govdata.ingest.connectors import INGESTED_AT, SOURCE_ROW, Connector, get_connector
+from govdata.errors import GovdataError, InvalidInput, NotFound, TransientError
+from govdata.ingest import drift
+from govdata.ingest.connectors import ReadRequest, get_connector
 from govdata.ingest.errors import as_govdata_error
-from govdata.ingest.models import IngestRun, RunStatus, Source, SourceStatus, SourceTable
+from govdata.ingest.models import IngestRun, LoadMode, RunStatus, Source, SourceStatus, SourceTable
+from govdata.ingest.modes import LoadResult, Outcome, Progress, Spec, load, load_to_lake
+from govdata.ingest.quarantine import Rejects, write_rejects
 from govdata.ingest.secret import decrypt_secret, encrypt_secret
 from govdata.lake import Lake, TableRef
 from govdata.security.audit import AuditLog
 
-INGESTED_AT_TYPE = pa.timestamp("us", tz="UTC")
+BACKOFF_SECONDS = 0.5
 
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What one load wrote: the lake version, row and byte counts, how long it took."""
-
-    table: str
-    version: int
-    rows_read: int
-    rows_written: int
-    bytes: int
-    duration_ms: int
-    schema: pa.Schema
-
-
-class _Stream:
-    """Connector batches with the platform columns added, counted as they pass."""
-
-    def __init__(self, connector: Connector, config: Any, declared: pa.Schema, now: dt.datetime) -> None:
-        self.connector = connector
-        self.config = config
-        self.declared = declared
-        self.now = now
-        self.rows = 0
-        self.bytes = 0
-        own_row = SOURCE_ROW in declared.names
-        fields = list(declared) + ([] if own_row else [pa.field(SOURCE_ROW, pa.int64())])
-        self.schema = pa.schema([*fields, pa.field(INGESTED_AT, INGESTED_AT_TYPE)])
-
-    def __iter__(self) -> Iterator[pa.RecordBatch]:
-        own_row = SOURCE_ROW in self.declared.names
-        stamp = pa.scalar(self.now, INGESTED_AT_TYPE)
-        for batch in self.connector.read(self.config, None):
-            if not batch.schema.equals(self.declared):
-                raise InvalidInput(
-                    "ingest.schema_mismatch",
-                    connector=self.connector.name,
-                    detail=f"{batch.schema.names} != {self.declared.names}",
-                )
-            n = batch.num_rows
-            arrays = list(batch.columns)
-            if not own_row:
-                ones = pa.repeat(pa.scalar(1, pa.int64()), n)
-                arrays.append(pc.add(pc.cumulative_sum(ones), self.rows))
-            arrays.append(pa.repeat(stamp, n))
-            self.rows += n
-            self.bytes += batch.nbytes
-            yield pa.RecordBatch.from_arrays(arrays, schema=self.schema)
-
-
-def load_to_lake(
-    lake: Lake,
-    dept_code: str,
-    lake_table: str,
-    connector_name: str,
-    config: Mapping[str, Any],
-    state: Mapping[str, Any] | None = None,
-) -> LoadResult:
-    """Replace ``raw.<dept_code>.<lake_table>`` with everything the source holds now.
-
-    Raises ``InvalidInput``/``TransientError`` from the connector, ``GovdataError("ingest.failed")``
-    for anything unexpected; in every failure case the table keeps its previous version.
-    """
-    started = time.monotonic()
-    ref = TableRef("raw", dept_code, lake_table)
-    try:
-        connector = get_connector(connector_name)
-        cfg = connector.parse_config(config)
-        declared = connector.schema(cfg)
-        for name in declared.names:
-            if name == INGESTED_AT or (name == SOURCE_ROW and declared.field(name).type != pa.int64()):
-                raise InvalidInput("ingest.reserved_column", column=name)
-        stream = _Stream(connector, cfg, declared, utcnow())
-        written = lake.write(ref, iter(stream), schema=stream.schema, mode="overwrite")
-    except GovdataError:
-        raise
-    except Exception as exc:
-        raise as_govdata_error(exc, ref.key) from exc
-    return LoadResult(
-        table=ref.key,
-        version=written.version,
-        rows_read=stream.rows,
-        rows_written=written.rows,
-        bytes=stream.bytes,
-        duration_ms=int((time.monotonic() - started) * 1000),
-        schema=stream.schema,
-    )
+__all__ = [
+    "BACKOFF_SECONDS",
+    "LoadResult",
+    "department_code",
+    "load_to_lake",
+    "query_in_place",
+    "run_full_load",
+    "run_table",
+    "source_config",
+    "store_config",
+]
 
 
 def store_config(source: Source, config: Mapping[str, Any], secret_key: str) -> None:
@@ -158,32 +91,132 @@ def run_full_load(
     dept_code: str | None = None,
     audit: AuditLog | None = None,
 ) -> IngestRun:
-    """Load ``source_table`` in full into the raw layer and record the run; commits ``session``.
+    """Load ``source_table`` as a full snapshot and record the run (``run_table`` with ``full=True``)."""
+    return run_table(
+        session, lake, audit, actor, source_table, secret_key=secret_key, full=True, dept_code=dept_code
+    )
 
-    ``secret_key`` defaults to the platform settings' key; ``dept_code`` to the source's department.
-    With ``audit``, the run (succeeded or failed) is written to the audit trail in the same commit.
-    On failure the run is recorded as failed, the source marked ``error``, and a ``GovdataError``
-    raised.
+
+def run_table(
+    session: Session,
+    lake: Lake,
+    audit: AuditLog | None,
+    actor: object | None,
+    source_table: SourceTable,
+    *,
+    secret_key: str | None = None,
+    full: bool = False,
+    progress: Progress | None = None,
+    dept_code: str | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    backoff: float = BACKOFF_SECONDS,
+) -> IngestRun:
+    """Run ``source_table`` once per its mode (``full`` forces a snapshot and resets the cursor).
+
+    Commits ``session`` after creating each run and after recording its outcome. A
+    ``TransientError`` is retried up to ``source_table.max_retries`` more times, sleeping
+    ``backoff * 2**(attempt-1)`` seconds in between. Returns the succeeded run; raises the last
+    error (a ``GovdataError``) once it is recorded.
     """
     source = session.get(Source, source_table.source_id)
     if source is None:
         raise NotFound("ingest.source_not_found", source=source_table.source_id)
+    if secret_key is None:
+        from govdata.config import get_settings
+
+        secret_key = get_settings().secret_key.get_secret_value()
+    attempts = 1 + max(0, source_table.max_retries or 0)
+    for attempt in range(1, attempts + 1):
+        try:
+            return _attempt(
+                session,
+                lake,
+                audit,
+                actor,
+                source,
+                source_table,
+                secret_key,
+                full,
+                progress,
+                dept_code,
+                attempt,
+            )
+        except TransientError:
+            if attempt == attempts:
+                raise
+            sleep(backoff * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _attempt(
+    session: Session,
+    lake: Lake,
+    audit: AuditLog | None,
+    actor: object | None,
+    source: Source,
+    source_table: SourceTable,
+    secret_key: str,
+    full: bool,
+    progress: Progress | None,
+    dept_code: str | None,
+    attempt: int,
+) -> IngestRun:
+    code = dept_code or department_code(session, source.department_id)
+    ref = TableRef("raw", code, source_table.lake_table)
+    mode = str(LoadMode.full if full else (source_table.mode or LoadMode.full))
+    state = dict(source_table.state or {})
     run = IngestRun(
-        source_table=source_table, started_at=utcnow(), status=RunStatus.running, triggered_by=_who(actor)
+        source_table=source_table,
+        mode=mode,
+        started_at=utcnow(),
+        status=RunStatus.running,
+        triggered_by=_who(actor),
+        attempt=attempt,
+        source_version=state.get("cursor") if mode == LoadMode.incremental else None,
     )
     session.add(run)
-    session.flush()
+    session.commit()
     started = time.monotonic()
+    outcome: Outcome | None = None
+    connector: Any = None
+    cfg: Any = None
     try:
-        if secret_key is None:
-            from govdata.config import get_settings
+        if mode not in set(LoadMode):
+            raise InvalidInput("ingest.bad_mode", table=ref.key, mode=mode, known=", ".join(LoadMode))
+        connector = get_connector(source.connector)
+        cfg = connector.parse_config(source_config(source, secret_key))
+        if mode == LoadMode.logical:
+            schema = connector.schema(cfg)
+            state["schema"] = [[f.name, str(f.type)] for f in schema]
+        else:
+            spec = Spec(
+                mode=mode,
+                keys=tuple(source_table.key_columns or ()),
+                cursor_column=source_table.cursor_column,
+                cursor=None if full else state.get("cursor"),
+                delete_detection=bool(source_table.delete_detection),
+                drift_policy=source_table.drift_policy,
+                reject_policy=source_table.reject_policy,
+            )
 
-            secret_key = get_settings().secret_key.get_secret_value()
-        config = source_config(source, secret_key)
-        code = dept_code or department_code(session, source.department_id)
-        result = load_to_lake(lake, code, source_table.lake_table, source.connector, config)
+            def seen(plan: drift.Plan) -> None:
+                drift.record(session, source_table, run, plan.actions)
+
+            file = getattr(cfg, "path", None)
+            if file and run.source_version is None:
+                run.source_version = _file_version(str(file))
+            rejects = Rejects(str(file) if file else None)
+            try:
+                outcome = load(lake, ref, connector, cfg, spec, full=full, progress=progress, on_plan=seen,
+                               rejects=rejects)  # fmt: skip
+            finally:
+                if len(rejects):
+                    run.rows_rejected = write_rejects(lake, code, source_table.lake_table, run.id, rejects)
     except Exception as exc:
-        error = as_govdata_error(exc, source_table.lake_table)
+        _settle(connector, "after_failure", cfg)
+        error = as_govdata_error(exc, ref.key)
+        if error.code in drift.TABLE_GONE:
+            drift.record_table_dropped(session, source_table, run)
         run.status = RunStatus.failed
         run.finished_at = utcnow()
         run.duration_ms = int((time.monotonic() - started) * 1000)
@@ -191,25 +224,119 @@ def run_full_load(
         run.error_message = error.message("zh")
         source.status = SourceStatus.error
         source.last_error = error.message("zh")
-        _audit(session, audit, actor, run, source, source_table, error.code)
+        _audit(session, audit, actor, run, ref, error.code)
         session.commit()
         if error is exc:
             raise
         raise error from exc
+    _settle(connector, "after_commit", cfg)
     run.status = RunStatus.succeeded
     run.finished_at = utcnow()
-    run.rows_read = result.rows_read
-    run.rows_written = result.rows_written
-    run.bytes = result.bytes
-    run.duration_ms = result.duration_ms
-    run.lake_version = result.version
+    run.duration_ms = int((time.monotonic() - started) * 1000)
+    if outcome is not None:
+        written = outcome.written
+        run.rows_read = outcome.rows_read
+        run.rows_written = written.rows if written else 0
+        run.rows_deleted = written.deleted if written else 0
+        run.bytes = outcome.bytes
+        run.lake_version = outcome.version
+        run.cursor_value = outcome.cursor
+        if outcome.cursor is not None:
+            state["cursor"] = outcome.cursor
+        elif full:
+            state.pop("cursor", None)
+        source_table.last_rows = lake.stats(ref).records if lake.exists(ref) else 0
+    source_table.state = state
     source.status = SourceStatus.ok
     source.last_error = None
     source_table.last_run_at = run.finished_at
-    source_table.last_rows = result.rows_written
-    _audit(session, audit, actor, run, source, source_table, None)
+    source_table.last_success_at = run.finished_at
+    _audit(session, audit, actor, run, ref, None)
     session.commit()
     return run
+
+
+def _file_version(path: str) -> str | None:
+    """A file's modification time and size: what the run read, for the history."""
+    import datetime as dt
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        return None
+    stat = p.stat()
+    when = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).isoformat(timespec="seconds")
+    return f"{when} {stat.st_size}B"
+
+
+def _settle(connector: Any, hook: str, cfg: Any) -> None:
+    """Call a connector's ``after_commit``/``after_failure`` (a stream acknowledges or hands back).
+
+    The Delta commit has already happened or failed: a settling error cannot change that, and what
+    it leaves unacknowledged is redelivered and merged by key, so it is not raised.
+    """
+    settle = getattr(connector, hook, None)
+    if settle is None or cfg is None:
+        return
+    try:
+        settle(cfg)
+    except Exception:  # noqa: BLE001, S110 - see docstring: redelivery makes this safe
+        pass
+
+
+def query_in_place(
+    session: Session,
+    source_table: SourceTable,
+    secret_key: str,
+    where_equals: Mapping[str, Any] | Iterable[tuple[str, Any]] = (),
+    columns: Iterable[str] | None = None,
+    limit: int | None = None,
+) -> pa.Table:
+    """Rows of a (logical) source table matching ``where_equals``, asked of the source itself.
+
+    Needs a connector with the ``lookup`` capability (``InvalidInput("ingest.lookup_unsupported")``
+    otherwise); the filter, projection and limit are applied again here, so the answer is exact.
+    """
+    source = session.get(Source, source_table.source_id)
+    if source is None:
+        raise NotFound("ingest.source_not_found", source=source_table.source_id)
+    connector = get_connector(source.connector)
+    if not connector.capabilities.lookup:
+        raise InvalidInput(
+            "ingest.lookup_unsupported", connector=connector.name, table=source_table.lake_table
+        )
+    cfg = connector.parse_config(source_config(source, secret_key))
+    pairs = tuple(where_equals.items() if isinstance(where_equals, Mapping) else where_equals)
+    cols = tuple(columns) if columns is not None else None
+    schema = connector.schema(cfg)
+    for name in [*(k for k, _ in pairs), *(cols or ())]:
+        if name not in schema.names:
+            raise InvalidInput("ingest.unknown_column", table=source_table.lake_table, column=name)
+    # ask for the filter columns too, so the filter can be checked here before projecting
+    wanted_cols = tuple(dict.fromkeys([*cols, *(k for k, _ in pairs)])) if cols is not None else None
+    request = ReadRequest(columns=wanted_cols, where_equals=pairs, limit=limit)
+    parts: list[pa.Table] = []
+    got = 0
+    try:
+        for batch in connector.read(cfg, request):
+            part = pa.Table.from_batches([batch])
+            for name, value in pairs:
+                part = part.filter(
+                    pc.equal(part.column(name), pa.scalar(value).cast(part.schema.field(name).type))
+                )
+            if cols is not None:
+                part = part.select(list(cols))
+            parts.append(part)
+            got += part.num_rows
+            if limit is not None and got >= limit:
+                break
+    except GovdataError:
+        raise
+    except Exception as exc:
+        raise as_govdata_error(exc, source_table.lake_table) from exc
+    wanted = pa.schema([schema.field(c) for c in cols]) if cols is not None else schema
+    out = pa.concat_tables([p.cast(wanted) for p in parts]) if parts else wanted.empty_table()
+    return out.slice(0, limit) if limit is not None else out
 
 
 def _audit(
@@ -217,8 +344,7 @@ def _audit(
     audit: AuditLog | None,
     actor: object | None,
     run: IngestRun,
-    source: Source,
-    source_table: SourceTable,
+    ref: TableRef,
     error_code: str | None,
 ) -> None:
     if audit is None:
@@ -230,8 +356,16 @@ def _audit(
         session,
         who,
         "ingest.run",
-        target=f"table:raw.{department_code(session, source.department_id)}.{source_table.lake_table}",
+        target=f"table:{ref.key}",
         rows=run.rows_written,
         outcome="failed" if error_code else "ok",
-        detail={"run": run.id, "error": error_code, "lake_version": run.lake_version},
+        detail={
+            "run": run.id,
+            "mode": run.mode,
+            "attempt": run.attempt,
+            "error": error_code,
+            "lake_version": run.lake_version,
+            "rejected": run.rows_rejected,
+            "deleted": run.rows_deleted,
+        },
     )

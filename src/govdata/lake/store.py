@@ -1,11 +1,18 @@
 """Delta Lake tables under ``<root>/<layer>/<dept>/<table>`` and DuckDB queries over them.
 
+Owns writes (``write``: overwrite/append; ``merge``: one Delta MERGE by key, optionally deleting
+target rows whose key the source no longer has), time travel (``version_at``/``as_of``/
+``dataset(version=…)``) and the quarantine tables of rejected rows, kept outside the five layers
+under ``<root>/_quarantine/<dept>/<table>`` so ``tables()`` never lists them.
 Reads go through ``to_pyarrow_dataset()`` (never ``to_pyarrow_table()``, which aborts the process at
 exit with deltalake 1.6), so DuckDB scans lazily and pushes filters down.
+Raises ``InvalidInput`` (``lake.bad_layer``, ``lake.bad_name``, ``lake.schema_required``,
+``lake.merge_keys``) and ``NotFound`` (``lake.table_not_found``, ``lake.no_version_at``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,6 +25,7 @@ import pyarrow as pa
 from govdata.errors import InvalidInput, NotFound
 
 LAYERS = ("raw", "std", "fact", "topic", "base")
+QUARANTINE = "_quarantine"  # rejected rows; deliberately not a layer
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -58,8 +66,13 @@ class TableStats:
 
 @dataclass(frozen=True)
 class WriteResult:
+    """The version a write committed and the rows it wrote (for a merge: inserted + updated)."""
+
     version: int
     rows: int
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
 
 
 class Lake:
@@ -126,8 +139,75 @@ class Lake:
             raise
         return WriteResult(version=self.version(ref), rows=counter.rows)
 
+    def merge(
+        self,
+        ref: TableRef,
+        data: pa.Table | pa.RecordBatchReader | Iterable[pa.RecordBatch],
+        keys: Iterable[str],
+        *,
+        delete_missing: bool = False,
+        present_keys: pa.Table | None = None,
+        schema: pa.Schema | None = None,
+        evolve: bool = False,
+    ) -> WriteResult:
+        """Upsert ``data`` into ``ref`` by ``keys`` as one atomic Delta MERGE commit.
+
+        Matched rows are updated, unmatched ones inserted; a key repeated in ``data`` keeps its last
+        row. With ``delete_missing`` the target rows whose key is absent from the source are deleted:
+        the source is ``data`` itself, or — for an incremental read that carries only changed rows —
+        ``data`` plus ``present_keys`` (every key the source holds now). ``evolve`` adds new
+        columns of ``data`` to the table. If the stream raises, nothing is committed.
+        """
+        keys = list(keys)
+        table = _materialise(ref, data, schema)
+        missing = [k for k in keys if k not in table.schema.names]
+        if not keys or missing:
+            raise InvalidInput("lake.merge_keys", table=ref.key, keys=", ".join(missing or keys) or "-")
+        table = _last_per_key(table, keys)
+        if not self.exists(ref):
+            self.write(ref, table, mode="overwrite")
+            return WriteResult(version=self.version(ref), rows=table.num_rows, inserted=table.num_rows)
+        only_key = "__only_key"
+        source = table.append_column(only_key, pa.repeat(pa.scalar(False), table.num_rows))
+        if delete_missing and present_keys is not None:
+            source = pa.concat_tables(
+                [source, _keys_only(present_keys, table, keys, source.schema, only_key)]
+            )
+        predicate = " AND ".join(f"{_q('t', k)} = {_q('s', k)}" for k in keys)
+        merger = self._table(ref).merge(
+            source, predicate, source_alias="s", target_alias="t", merge_schema=evolve
+        )
+        merger = merger.when_matched_update_all(predicate=f"s.{only_key} = false", except_cols=[only_key])
+        merger = merger.when_not_matched_insert_all(predicate=f"s.{only_key} = false", except_cols=[only_key])
+        if delete_missing:
+            merger = merger.when_not_matched_by_source_delete()
+        metrics = merger.execute()
+        inserted = int(metrics.get("num_target_rows_inserted", 0))
+        updated = int(metrics.get("num_target_rows_updated", 0))
+        return WriteResult(
+            version=self.version(ref),
+            rows=inserted + updated,
+            inserted=inserted,
+            updated=updated,
+            deleted=int(metrics.get("num_target_rows_deleted", 0)),
+        )
+
     def version(self, ref: TableRef) -> int:
         return int(self._table(ref).version())
+
+    def version_at(self, ref: TableRef, when: dt.datetime) -> int:
+        """The version in force at ``when`` (naive = UTC): the last commit made at or before it."""
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        limit = when.timestamp() * 1000
+        found = [int(h["version"]) for h in self.history(ref) if float(h.get("timestamp", 0)) <= limit]
+        if not found:
+            raise NotFound("lake.no_version_at", table=ref.key, when=when.isoformat())
+        return max(found)
+
+    def as_of(self, ref: TableRef, when: dt.datetime) -> Any:
+        """A lazy dataset of the table as it stood at ``when`` (time travel)."""
+        return self.dataset(ref, self.version_at(ref, when))
 
     def history(self, ref: TableRef) -> list[dict[str, Any]]:
         return list(self._table(ref).history())
@@ -154,6 +234,29 @@ class Lake:
             size = int(pc.sum(actions.column("size_bytes")).as_py() or 0)
         fields = sum(1 for f in dt.schema().fields if not f.name.startswith("_"))
         return TableStats(records=records, fields=fields, bytes=size, version=int(dt.version()))
+
+    def quarantine_uri(self, dept: str, table: str) -> str:
+        for part in (dept, table):
+            if not _NAME.match(part):
+                raise InvalidInput("lake.bad_name", name=part)
+        return f"{self.root}/{QUARANTINE}/{dept}/{table}"
+
+    def append_quarantine(self, dept: str, table: str, rows: pa.Table) -> int:
+        """Append rejected ``rows`` to the quarantine table of ``dept``/``table``; its new version."""
+        from deltalake import DeltaTable, write_deltalake
+
+        uri = self.quarantine_uri(dept, table)
+        write_deltalake(uri, rows, mode="append", schema_mode="merge", storage_options=self.storage_options)
+        return int(DeltaTable(uri, storage_options=self.storage_options).version())
+
+    def quarantine_dataset(self, dept: str, table: str) -> Any | None:
+        """The quarantine table of ``dept``/``table`` as a lazy dataset, or None if nothing was rejected."""
+        from deltalake import DeltaTable
+
+        uri = self.quarantine_uri(dept, table)
+        if not DeltaTable.is_deltatable(uri, storage_options=self.storage_options):
+            return None
+        return DeltaTable(uri, storage_options=self.storage_options).to_pyarrow_dataset()
 
     def tables(self, layer: str | None = None) -> list[TableRef]:
         """Every table in the lake (local roots only)."""
@@ -195,3 +298,71 @@ class _RowCounter:
         except Exception as exc:
             self.error = exc
             raise
+
+
+def _ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier (DuckDB and DataFusion alike)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _q(alias: str, name: str) -> str:
+    return f"{alias}.{_ident(name)}"
+
+
+def _materialise(
+    ref: TableRef, data: pa.Table | pa.RecordBatchReader | Iterable[pa.RecordBatch], schema: pa.Schema | None
+) -> pa.Table:
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatchReader):
+        return data.read_all()
+    if schema is None:
+        raise InvalidInput("lake.schema_required", table=ref.key)
+    return pa.Table.from_batches(list(data), schema=schema)
+
+
+def _last_per_key(table: pa.Table, keys: list[str]) -> pa.Table:
+    """``table`` with one row per key: the last one (rows later in the source win)."""
+    import duckdb
+
+    cols = ", ".join(_ident(k) for k in keys)
+    con = duckdb.connect()
+    try:
+        con.register("src", table)
+        dupes = con.sql(f"SELECT count(*) - count(DISTINCT ({cols})) FROM src").fetchall()[0][0]  # noqa: S608
+        if not dupes:
+            return table
+        numbered = table.append_column("__pos", pa.array(range(table.num_rows), pa.int64()))
+        con.register("numbered", numbered)
+        out = con.sql(
+            f"SELECT * EXCLUDE (__pos, __rn) FROM (SELECT *, row_number() OVER "  # noqa: S608 — quoted identifiers
+            f"(PARTITION BY {cols} ORDER BY __pos DESC) AS __rn FROM numbered) WHERE __rn = 1 ORDER BY __pos"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return out.cast(table.schema)
+
+
+def _keys_only(present: pa.Table, data: pa.Table, keys: list[str], schema: pa.Schema, flag: str) -> pa.Table:
+    """Rows of ``schema`` holding only the keys of ``present`` that ``data`` lacks, flagged key-only."""
+    import duckdb
+
+    on = " AND ".join(f"p.{_ident(k)} IS NOT DISTINCT FROM d.{_ident(k)}" for k in keys)
+    con = duckdb.connect()
+    try:
+        con.register("p", present.select(keys))
+        con.register("d", data.select(keys))
+        sql = f"SELECT p.* FROM p WHERE NOT EXISTS (SELECT 1 FROM d WHERE {on})"  # noqa: S608 — quoted
+        extra = con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+    n = extra.num_rows
+    arrays = []
+    for field in schema:
+        if field.name == flag:
+            arrays.append(pa.repeat(pa.scalar(True), n))
+        elif field.name in keys:
+            arrays.append(extra.column(field.name).cast(field.type))
+        else:
+            arrays.append(pa.nulls(n, field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)

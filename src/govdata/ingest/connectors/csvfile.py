@@ -3,6 +3,8 @@
 Encoding is detected per STANDARDS.md §12 (``govdata.ingest.encoding``) unless given; the delimiter
 is sniffed among comma, tab, ``|`` and ``;`` unless given. Reading streams through
 ``pyarrow.csv.open_csv``, which transcodes to UTF-8 as it goes.
+A record with the wrong number of fields is reported to ``reject`` (set by the runner to collect
+rejected rows) and skipped; without ``reject`` it fails the read as ``ingest.csv_parse``.
 Raises ``InvalidInput``: ``ingest.file_not_found``, ``ingest.bad_encoding``, ``ingest.empty_file``,
 ``ingest.csv_parse`` (naming the file and the parser's complaint).
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,7 @@ class CsvConnector(Connector):
     name = "csv"
     label = "ingest.connector.csv"
     Config = CsvConfig
+    reject: Callable[[Any], None] | None = None  # receives a quarantine.Rejected per bad record
 
     def discover(self, config: Any) -> list[str]:
         cfg = self.parse_config(config)
@@ -103,15 +106,39 @@ class CsvConnector(Connector):
 
         path, encoding, delimiter, names = self._prepare(self.parse_config(config))
         schema = string_schema(names)
+        handler = self._bad_row_handler(path) if self.reject is not None else None
         try:
             reader = pacsv.open_csv(
                 path,
                 read_options=pacsv.ReadOptions(
                     encoding=encoding, column_names=names, skip_rows=1, block_size=_BLOCK_SIZE
                 ),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=True, invalid_row_handler=handler
+                ),
                 convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=False),
             )
             yield from reader
         except pa.ArrowInvalid as exc:
             raise InvalidInput("ingest.csv_parse", file=str(path), detail=str(exc)[:300]) from exc
+
+    def _bad_row_handler(self, path: Path) -> Callable[[Any], str]:
+        from govdata.ingest.quarantine import Rejected
+
+        report = self.reject
+        assert report is not None
+
+        def handle(row: Any) -> str:
+            # the parser knows no line number when values may span lines; the text identifies the row
+            report(
+                Rejected(
+                    row.number if row.number is not None and row.number > 0 else None,
+                    "ingest.reject.csv_fields",
+                    raw=row.text,
+                    file=str(path),
+                    params={"expected": row.expected_columns, "actual": row.actual_columns},
+                )
+            )
+            return "skip"
+
+        return handle

@@ -5,6 +5,8 @@ Finds the header below title rows and unit/date lines, flattens a merged multi-r
 stops at the grand-total row, at a footer (instructions, preparer) or a run of blank rows.
 Values stay text as written (full-width characters and placeholders included); date cells become ISO
 strings; ``_source_row`` is the sheet row number a person sees in Excel.
+A row holding a formula error (``#DIV/0!``, ``#N/A`` …) is reported to ``reject`` when the runner
+set it (the row is then skipped); otherwise the error text is kept as the value.
 Raises ``InvalidInput``: ``ingest.file_not_found``, ``ingest.excel_unreadable``,
 ``ingest.excel_sheet_not_found``, ``ingest.excel_no_header`` (file, sheet).
 """
@@ -12,7 +14,7 @@ Raises ``InvalidInput``: ``ingest.file_not_found``, ``ingest.excel_unreadable``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ HEADER_SCAN_ROWS = 30
 MAX_HEADER_DEPTH = 3
 # Layout vocabulary of Chinese government spreadsheets (STANDARDS.md §12); data, not UI text.
 META_LINE = re.compile(r"^\s*[^:：]{0,10}(单位|日期|时间|期间)\s*[:：]")
+CELL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ERR"})
 FOOTER = re.compile(r"^\s*(填表说明|制表人|填表人|制表单位|审核人|负责人|说明\s*[:：]|注\s*[:：])")
 
 
@@ -105,6 +108,7 @@ class ExcelConnector(Connector):
     name = "excel"
     label = "ingest.connector.excel"
     Config = ExcelConfig
+    reject: Callable[[Any], None] | None = None  # receives a quarantine.Rejected per row with a cell error
 
     def discover(self, config: Any) -> list[str]:
         return [Path(self.parse_config(config).path).stem]
@@ -146,10 +150,30 @@ class ExcelConnector(Connector):
             schema = string_schema(layout.names, with_source_row=True)
             rows = chain(head, sheet.rows)
             records = self._records(cfg, layout, islice(rows, layout.data_start - 1, None))
+            if self.reject is not None:
+                records = self._without_errors(path, layout, records)
             while chunk := list(islice(records, BATCH_ROWS)):
                 columns = [pa.array([r[i] for _, r in chunk], pa.string()) for i in range(len(layout.keep))]
                 columns.append(pa.array([n for n, _ in chunk], pa.int64()))
                 yield pa.RecordBatch.from_arrays(columns, schema=schema)
+
+    def _without_errors(
+        self, path: Path, layout: _Layout, records: Iterator[tuple[int, list[str | None]]]
+    ) -> Iterator[tuple[int, list[str | None]]]:
+        from govdata.ingest.quarantine import Rejected
+
+        assert self.reject is not None
+        for number, cells in records:
+            bad = next((i for i, c in enumerate(cells) if c is not None and c.strip() in CELL_ERRORS), None)
+            if bad is None:
+                yield number, cells
+                continue
+            raw = dict(zip(layout.names, cells, strict=True))
+            self.reject(
+                Rejected(
+                    number, "ingest.reject.excel_error", column=layout.names[bad], raw=raw, file=str(path)
+                )
+            )
 
     def _records(
         self, cfg: ExcelConfig, layout: _Layout, rows: Iterator[list[str | None]]

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from govdata.web.api import audit, auth, catalog, opendata, overview, share
+from govdata.web.api import audit, auth, catalog, ingest, ingest_push, opendata, overview, share
 
 router = APIRouter()
-for module in (auth, overview, catalog, share, opendata, audit):
+for module in (auth, overview, catalog, share, opendata, audit, ingest, ingest_push):
     router.include_router(module.router)

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from govdata.web.pages import account, audit, auth, catalog, home, opendata, share
+from govdata.web.pages import account, audit, auth, catalog, home, ingest, opendata, share
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, home, catalog, share, opendata, audit, account):
+for module in (auth, home, catalog, share, opendata, audit, account, ingest):
     router.include_router(module.router)

@@ -1,0 +1,1 @@
+"""Benchmarks of govdata's aggregation (not tests): ``python -m benchmarks.ingest --help``."""

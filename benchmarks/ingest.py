@@ -1,0 +1,257 @@
+"""Aggregation benchmarks, side by side in one run: ``python -m benchmarks.ingest [--rows N] [--write-docs]``.
+
+Full load of a people table from PostgreSQL and MariaDB into a committed Delta raw table — govdata
+(single stream and partitioned parallel) vs dlt's default (sqlalchemy) and fast (connectorx, pyarrow)
+backends vs the single-stream floor (psql ``COPY … TO STDOUT`` / the mariadb client into a file);
+an incremental load of 1 % changed rows; peak RSS per case; a GBK CSV and an Excel file vs pandas.
+Every case runs in its own process (``benchmarks.cases``). Results go to stdout and, with
+``--write-docs``, into ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import seed
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+INCREMENTAL_CURSOR = "2030-01-01 00:00:00"
+
+
+@dataclass
+class Result:
+    group: str
+    name: str
+    rows: int
+    seconds: float
+    rss_mb: float
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def run_case(group: str, name: str, case: str, **args: Any) -> Result | None:
+    print(f"  {group:<10} {name:<40}", end="", flush=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.cases", case, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    if proc.returncode != 0:
+        print(" FAILED:", (proc.stderr.strip().splitlines() or ["?"])[-1][:200])
+        return None
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = Result(group, name, int(data["rows"]), float(data["seconds"]), float(data["rss_mb"]))
+    print(
+        f" {result.rows:>10,} rows {result.seconds:8.2f} s {result.rate:>12,.0f} rows/s {result.rss_mb:8.0f} MB"
+    )
+    return result
+
+
+def database_cases(args: argparse.Namespace, work: Path) -> list[Result]:
+    csv = seed.people_csv(work / f"people_{args.rows}.csv", args.rows)
+    out: list[Result] = []
+    for backend in args.backends:
+        took = (seed.seed_postgresql if backend == "postgresql" else seed.seed_mariadb)(csv, args.rows)
+        print(f"{backend}: seeded {args.rows:,} rows in {took:.1f} s" if took else f"{backend}: table ready")
+        lake = str(work / "lake" / backend)
+        floor = "floor_pg" if backend == "postgresql" else "floor_mariadb"
+        tool = "psql COPY TO STDOUT → file" if backend == "postgresql" else "mariadb --quick client → file"
+        cases: list[tuple[str, str, dict[str, Any]]] = [(tool, floor, {"out": str(work / f"{backend}.dump")})]
+        engines = ["adbc", "connectorx"] if backend == "postgresql" else ["connectorx"]
+        for engine in engines:
+            cases.append(
+                (f"govdata {engine}", "govdata", {"lake": lake, "backend": backend, "engine": engine})
+            )
+        for n in args.parallel:
+            cases.append(
+                (f"govdata auto, parallel {n}", "govdata", {"lake": lake, "backend": backend, "parallel": n})
+            )
+        dlt_backends = ["connectorx", "pyarrow"] + ([] if args.skip_dlt_default else ["sqlalchemy"])
+        for name in dlt_backends:
+            cases.append((f"dlt {name} → delta", "dlt_load",
+                          {"lake": str(work / "dlt" / backend), "backend": backend, "dlt_backend": name}))  # fmt: skip
+        for name, case, kwargs in cases:
+            if (result := run_case(backend, name, case, **kwargs)) is not None:
+                out.append(result)
+        # incremental: a fresh full load, then 1 % of the rows change, then only they are loaded
+        run_case(backend, "(full load before incremental)", "govdata", lake=lake, backend=backend)
+        seed.touch_one_percent(backend, args.rows)
+        inc = run_case(backend, "govdata incremental 1 % (cursor + merge)", "incremental",
+                       lake=lake, backend=backend, cursor=INCREMENTAL_CURSOR)  # fmt: skip
+        if inc is not None:
+            out.append(inc)
+    return out
+
+
+def file_cases(args: argparse.Namespace, work: Path) -> list[Result]:
+    gbk = work / f"people_{args.rows}.gbk.csv"
+    if not gbk.exists():
+        utf8 = seed.people_csv(work / f"people_{args.rows}.csv", args.rows)
+        header = "id,rkid,xm,sfzh,xb,csrq,mz,hyzk,hjdz,hh,lxdh,djrq,updated_at\n"
+        with utf8.open(encoding="utf-8") as src, gbk.open("w", encoding="gbk", newline="") as dst:
+            dst.write(header)
+            shutil.copyfileobj(src, dst, 1 << 22)
+    xlsx = work / f"people_{args.excel_rows}.xlsx"
+    if not xlsx.exists():
+        _excel(work / f"people_{args.rows}.csv", xlsx, args.excel_rows)
+    lake = str(work / "lake" / "files")
+    cases = [
+        ("csv", "govdata csv (GBK detected) → delta", "csv_govdata", {"path": str(gbk), "lake": lake}),
+        ("csv", "pandas.read_csv(gbk, dtype=str)", "csv_pandas", {"path": str(gbk)}),
+        ("excel", "govdata excel → delta", "excel_govdata", {"path": str(xlsx), "lake": lake}),
+        ("excel", "pandas.read_excel(openpyxl, dtype=str)", "excel_pandas", {"path": str(xlsx)}),
+    ]
+    return [r for g, name, case, kw in cases if (r := run_case(g, name, case, **kw)) is not None]
+
+
+def _excel(csv: Path, xlsx: Path, rows: int) -> None:
+    import csv as csvmod
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("人口")
+    ws.append(
+        [
+            "人口编号",
+            "姓名",
+            "公民身份号码",
+            "性别",
+            "出生日期",
+            "民族",
+            "婚姻状况",
+            "户籍地址",
+            "户号",
+            "联系电话",
+        ]
+    )
+    with csv.open(encoding="utf-8") as f:
+        for i, row in enumerate(csvmod.reader(f)):
+            if i >= rows:
+                break
+            ws.append(row[1:11])
+    wb.save(xlsx)
+
+
+def machine() -> str:
+    import importlib.metadata as md
+
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())  # fmt: skip
+    versions = ", ".join(
+        f"{p} {md.version(p)}"
+        for p in ("deltalake", "pyarrow", "duckdb", "adbc-driver-postgresql", "connectorx", "dlt", "pandas")
+    )
+    pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-Atc", "SHOW server_version"],
+                        capture_output=True, text=True).stdout.strip()  # fmt: skip
+    maria = subprocess.run(["mariadb", "-h", "127.0.0.1", "-u", "root", "-N", "-e", "SELECT VERSION()"],
+                           capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}; PostgreSQL {pg}, MariaDB {maria} (loopback); {versions}")  # fmt: skip
+
+
+def table(results: list[Result]) -> str:
+    floors = {r.group: r for r in results if r.name.startswith(("psql", "mariadb"))}
+    pandas = {r.group: r for r in results if r.name.startswith("pandas")}
+    lines = ["| source | case | rows | seconds | rows/s | vs floor / pandas | peak RSS MB |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for r in results:
+        base = floors.get(r.group) or pandas.get(r.group)
+        ratio = f"{r.rate / base.rate:.2f}×" if base and base.rate else ""
+        lines.append(
+            f"| {r.group} | {r.name} | {r.rows:,} | {r.seconds:.2f} | {r.rate:,.0f} | {ratio} | {r.rss_mb:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def summary(results: list[Result]) -> str:
+    out = []
+    for group in ("postgresql", "mariadb"):
+        rs = [r for r in results if r.group == group]
+        if not rs:
+            continue
+        floor = next((r for r in rs if r.name.startswith(("psql", "mariadb"))), None)
+        single = [
+            r
+            for r in rs
+            if r.name.startswith("govdata ") and "parallel" not in r.name and "incr" not in r.name
+        ]
+        par = [r for r in rs if "parallel" in r.name]
+        dlt_fast = [r for r in rs if r.name.startswith(("dlt connectorx", "dlt pyarrow"))]
+        dlt_default = next((r for r in rs if r.name.startswith("dlt sqlalchemy")), None)
+        inc = next((r for r in rs if "incremental" in r.name), None)
+        best_single = max(single, key=lambda r: r.rate, default=None)
+        best = max(single + par, key=lambda r: r.rate, default=None)
+        if not best or not best_single:
+            continue
+        parts = [f"**{group}** — best single stream: {best_single.name} ({best_single.rate:,.0f} rows/s)"]
+        if floor:
+            parts.append(f"single stream / floor = {best_single.rate / floor.rate:.2f} (target ≥ 0.90)")
+            parts.append(f"best overall ({best.name}) / floor = {best.rate / floor.rate:.2f} (target > 1)")
+        if dlt_fast:
+            fastest = max(dlt_fast, key=lambda r: r.rate)
+            parts.append(
+                f"vs dlt's fastest ({fastest.name}) = {best.seconds and fastest.seconds / best.seconds:.2f}× faster"
+            )
+        if dlt_default:
+            parts.append(f"vs dlt default = {dlt_default.seconds / best.seconds:.1f}× faster (target ≥ 10×)")
+        if inc:
+            full = next((r for r in single if "auto" in r.name or r is best_single), best_single)
+            parts.append(
+                f"incremental 1 % vs full load = {full.seconds / inc.seconds:.1f}× faster (target ≥ 10×)"
+            )
+        parts.append(f"peak RSS of govdata loads ≤ {max(r.rss_mb for r in single + par):.0f} MB")
+        out.append("- " + "; ".join(parts))
+    return "\n".join(out)
+
+
+def write_docs(results: list[Result], command: str) -> None:
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
+    marker = "<!-- results -->"
+    head = text.split(marker)[0] if marker in text else text
+    body = (f"{marker}\nRun {dt.date.today().isoformat()} on: {machine()}\n\nCommand: `{command}`\n\n"
+            f"{table(results)}\n\n{summary(results)}\n")  # fmt: skip
+    DOCS.write_text(head + body, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.ingest", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="rows in the people table (10000000 for 10M)"
+    )
+    parser.add_argument("--backends", nargs="+", default=["postgresql", "mariadb"])
+    parser.add_argument("--parallel", type=int, nargs="+", default=[2, 4], help="reader counts to try")
+    parser.add_argument("--skip-dlt-default", action="store_true", help="skip dlt's slow sqlalchemy backend")
+    parser.add_argument("--no-files", action="store_true", help="skip the GBK CSV and Excel cases")
+    parser.add_argument("--excel-rows", type=int, default=100_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/govdata-bench"))
+    parser.add_argument("--write-docs", action="store_true", help=f"write the results into {DOCS}")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = database_cases(args, args.work)
+    if not args.no_files:
+        results += file_cases(args, args.work)
+    print()
+    print(table(results))
+    print()
+    print(summary(results))
+    if args.write_docs:
+        write_docs(results, "python -m benchmarks.ingest " + " ".join(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

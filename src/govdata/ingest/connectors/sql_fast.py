@@ -1,0 +1,264 @@
+"""Arrow-native read paths of the ``sql`` connector: PostgreSQL through ADBC, MySQL/MariaDB (and
+PostgreSQL on request) through connectorx — no Python object per value.
+
+Both take a ``Plan`` (columns, filters, order, limit, partition column) from ``sql.py`` and yield
+batches already conformed to the declared schema. Identifiers are quoted by the SQLAlchemy dialect;
+request values are bound parameters (ADBC) — connectorx cannot bind, so ``sql.py`` never sends it
+a plan with values; the only numbers written into SQL text are integer range bounds and limits,
+computed here as ``int``. Partitioned reads split an integer column's ``[min, max]`` into ranges:
+on PostgreSQL each range runs on its own ADBC connection in a thread, all sharing one exported
+snapshot (a consistent read), and batches are yielded as they arrive through a bounded queue; on
+MySQL/MariaDB connectorx runs the ranges itself (``partition_on``).
+Raises ``TransientError("ingest.source_unavailable")`` when a connection fails,
+``GovdataError("ingest.failed")`` for a driver failure mid-read, ``InvalidInput("ingest.sql_value")``
+from ``conform``.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from govdata.errors import GovdataError, TransientError
+from govdata.ingest.connectors.sql_types import conform, needs_text
+
+if TYPE_CHECKING:
+    from govdata.ingest.connectors.sql import Plan
+
+_SNAPSHOT = re.compile(r"^[0-9A-Fa-f-]+$")
+_QUEUE_PER_READER = 2  # batches buffered per reader: bounds memory to a few batches per range
+
+
+Bounds = tuple[int, int, bool] | None  # (low, high, last) of a partition range; None = every row
+
+
+def select_text(
+    plan: Plan, *, bind: bool, bounds: Bounds = None, nulls: bool = False
+) -> tuple[str, list[Any]]:
+    """The SELECT for ``plan`` and its parameter values (``$n`` placeholders when ``bind``).
+
+    ``bounds`` = (low, high, last): rows with ``low <= partition < high`` (``<= high`` when last);
+    ``nulls``: only rows whose partition column is NULL (which no range includes).
+    """
+    prep = plan.dialect.identifier_preparer
+    text_type = "TEXT" if plan.backend == "postgresql" else "CHAR"
+    exprs = []
+    for col in plan.columns:
+        quoted = prep.quote(col.name)
+        exprs.append(f"CAST({quoted} AS {text_type}) AS {quoted}" if needs_text(col.type) else quoted)
+    where: list[str] = []
+    params: list[Any] = []
+    for col, op, value, field in plan.filters:
+        left = prep.quote(col.name)
+        if value is None:
+            where.append(f"{left} IS NULL")
+            continue
+        if not bind:
+            raise ValueError("a plan with request values needs bound parameters")
+        params.append(value)
+        placeholder = f"${len(params)}"
+        if pa.types.is_decimal(field.type):
+            placeholder = f"CAST({placeholder} AS NUMERIC)"
+        elif needs_text(col.type):
+            left = f"CAST({left} AS {text_type})"
+        where.append(f"{left} {op} {placeholder}")
+    if bounds is not None and plan.partition is not None:
+        low, high, last = int(bounds[0]), int(bounds[1]), bool(bounds[2])
+        key = prep.quote(plan.partition.name)
+        where.append(f"{key} >= {low} AND {key} {'<=' if last else '<'} {high}")
+    if nulls and plan.partition is not None:
+        where.append(f"{prep.quote(plan.partition.name)} IS NULL")
+    sql = f"SELECT {', '.join(exprs)} FROM {prep.format_table(plan.table)}"  # noqa: S608 - quoted identifiers
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    if plan.order_by is not None:
+        sql += f" ORDER BY {prep.quote(plan.order_by.name)}"
+    if plan.limit is not None:
+        sql += f" LIMIT {int(plan.limit)}"
+    return sql, params
+
+
+def ranges(low: int, high: int, parts: int) -> list[tuple[int, int, bool]]:
+    """``[low, high]`` cut into at most ``parts`` contiguous integer ranges (the last one closed)."""
+    span = high - low + 1
+    parts = max(1, min(parts, span))
+    step = -(-span // parts)
+    cuts = [low + i * step for i in range(parts) if low + i * step <= high]
+    return [(c, cuts[i + 1] if i + 1 < len(cuts) else high, i + 1 == len(cuts)) for i, c in enumerate(cuts)]
+
+
+# ---------------------------------------------------------------- PostgreSQL through ADBC
+
+
+def _adbc_connect(plan: Plan) -> Any:
+    import adbc_driver_manager
+    import adbc_driver_postgresql.dbapi as adbc
+
+    try:
+        return adbc.connect(plan.libpq_url)
+    except adbc_driver_manager.Error as exc:
+        raise TransientError("ingest.source_unavailable", source=plan.safe_url) from exc
+
+
+def _param_batch(plan: Plan, params: list[Any]) -> pa.RecordBatch:
+    arrays = []
+    bound = [field for _, _, value, field in plan.filters if value is not None]
+    for field, value in zip(bound, params, strict=True):
+        ty = pa.string() if pa.types.is_decimal(field.type) else field.type
+        arrays.append(pa.array([str(value) if ty == pa.string() else value], ty))
+    return pa.RecordBatch.from_arrays(arrays, names=[f"p{i}" for i in range(len(arrays))])
+
+
+def _adbc_batches(
+    plan: Plan, conn: Any, bounds: Bounds = None, nulls: bool = False
+) -> Iterator[pa.RecordBatch]:
+    import adbc_driver_manager
+
+    sql, params = select_text(plan, bind=True, bounds=bounds, nulls=nulls)
+    cursor = conn.cursor()
+    try:
+        cursor.execute(sql, _param_batch(plan, params) if params else None)
+        reader = cursor.fetch_record_batch()
+        for batch in reader:
+            # a bound query arrives as one batch: hand it on in batch_size slices
+            for offset in range(0, batch.num_rows, plan.batch_size):
+                yield conform(batch.slice(offset, plan.batch_size), plan.schema, plan.label)
+    except adbc_driver_manager.Error as exc:
+        raise GovdataError("ingest.failed", table=plan.label, detail=str(exc).splitlines()[0][:300]) from exc
+    finally:
+        cursor.close()
+
+
+def _scalar_row(conn: Any, sql: str, plan: Plan, params: list[Any]) -> tuple[Any, ...]:
+    cursor = conn.cursor()
+    try:
+        cursor.execute(sql, _param_batch(plan, params) if params else None)
+        return tuple(cursor.fetchone() or ())
+    finally:
+        cursor.close()
+
+
+def read_adbc(plan: Plan) -> Iterator[pa.RecordBatch]:
+    """Batches of ``plan`` from PostgreSQL over ADBC (COPY binary), in ``plan.parallel`` ranges."""
+    conn = _adbc_connect(plan)
+    try:
+        if plan.parallel <= 1 or plan.partition is None:
+            yield from _adbc_batches(plan, conn, None)
+            return
+        _scalar_row(conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", plan, [])
+        (snapshot,) = _scalar_row(conn, "SELECT pg_export_snapshot()", plan, [])
+        low, high = _min_max(plan, conn)
+        if low is None or high is None:
+            yield from _adbc_batches(plan, conn, None)
+            return
+        if plan.partition.nullable:
+            yield from _adbc_batches(plan, conn, nulls=True)
+
+        def job(bounds: Bounds) -> Callable[[], Iterator[pa.RecordBatch]]:
+            def run() -> Iterator[pa.RecordBatch]:
+                worker = _adbc_connect(plan)
+                try:
+                    if _SNAPSHOT.match(str(snapshot)):
+                        _scalar_row(worker, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", plan, [])
+                        _scalar_row(worker, f"SET TRANSACTION SNAPSHOT '{snapshot}'", plan, [])
+                    yield from _adbc_batches(plan, worker, bounds)
+                finally:
+                    worker.close()
+
+            return run
+
+        yield from threaded([job(b) for b in ranges(int(low), int(high), plan.parallel)])
+    finally:
+        conn.close()
+
+
+def _min_max(plan: Plan, conn: Any) -> tuple[Any, Any]:
+    assert plan.partition is not None
+    keys = plan.narrowed([plan.partition], order=False)
+    sql, params = select_text(keys, bind=True)
+    key = plan.dialect.identifier_preparer.quote(plan.partition.name)
+    row = _scalar_row(conn, f"SELECT MIN({key}), MAX({key}) FROM ({sql}) AS r", plan, params)  # noqa: S608
+    return row[0], row[1]
+
+
+def threaded(jobs: list[Callable[[], Iterator[pa.RecordBatch]]]) -> Iterator[pa.RecordBatch]:
+    """Run each job in its own thread; yield their batches as they arrive; re-raise the first error."""
+    done = object()
+    inbox: queue.Queue[Any] = queue.Queue(maxsize=_QUEUE_PER_READER * len(jobs))
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                inbox.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work(job: Callable[[], Iterator[pa.RecordBatch]]) -> None:
+        try:
+            for batch in job():
+                if not put(batch):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which re-raises it
+            put(exc)
+        finally:
+            put(done)
+
+    threads = [threading.Thread(target=work, args=(job,), daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    try:
+        remaining = len(threads)
+        while remaining:
+            item = inbox.get()
+            if item is done:
+                remaining -= 1
+            elif isinstance(item, BaseException):
+                raise item
+            else:
+                yield item
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+
+
+# ---------------------------------------------------------------- connectorx
+
+
+def read_connectorx(plan: Plan) -> Iterator[pa.RecordBatch]:
+    """Batches of ``plan`` (no request values) through connectorx, streamed as Arrow record batches."""
+    import connectorx as cx
+
+    sql, _ = select_text(plan, bind=False)
+    kwargs: dict[str, Any] = {"return_type": "arrow_stream", "batch_size": plan.batch_size}
+    key = plan.partition
+    if (
+        plan.parallel > 1
+        and key is not None
+        and not key.nullable  # connectorx's ranges would drop rows whose key is NULL
+        and any(c is key for c in plan.columns)  # it partitions the query's output
+        and plan.limit is None
+        and plan.order_by is None
+    ):
+        kwargs.update(partition_on=key.name, partition_num=plan.parallel)
+    try:
+        reader = cx.read_sql(plan.cx_url, sql, **kwargs)
+        for batch in reader:
+            yield conform(batch, plan.schema, plan.label)
+    except (GeneratorExit, KeyboardInterrupt, SystemExit):
+        raise
+    except GovdataError:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - connectorx raises Rust panics as BaseException
+        detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        if "connect" in detail.lower() or "timed out" in detail.lower():
+            raise TransientError("ingest.source_unavailable", source=plan.safe_url) from exc
+        raise GovdataError("ingest.failed", table=plan.label, detail=detail) from exc

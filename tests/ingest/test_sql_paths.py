@@ -1,0 +1,188 @@
+"""The sql connector's read paths (ADBC, connectorx, SQLAlchemy) agree, and each honours a ReadRequest.
+
+Runs against the machine's PostgreSQL and MariaDB: same rows and types on every path, cursor reads
+with a shared boundary value, key-only reads, lookups, limits and partitioned parallel reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from sqlalchemy import create_engine, text
+
+from govdata.errors import InvalidInput
+from govdata.ingest import get_connector
+from govdata.ingest.connectors.base import ReadRequest
+from govdata.ingest.connectors.sql_fast import ranges
+from tests.ingest.conftest import MARIADB_URL, PG_URL, unique_name
+
+N = 240
+ENGINES = {"postgresql": ["sqlalchemy", "adbc", "connectorx"], "mariadb": ["sqlalchemy", "connectorx"]}
+DDL = {
+    "postgresql": "CREATE TABLE {t} (id bigint PRIMARY KEY, code varchar(18), area char(4), amount numeric(14,3),"
+    " big numeric, seen timestamp, seen_tz timestamptz, born date, flag boolean, doc jsonb, note text, grp int)",
+    "mariadb": "CREATE TABLE {t} (id bigint PRIMARY KEY, code varchar(18), area char(4), amount decimal(14,3),"
+    " big decimal(38,6), seen datetime(6), seen_tz timestamp(6) NULL, born date, flag tinyint(1), doc text,"
+    " note text, grp int) DEFAULT CHARSET utf8mb4",
+}
+T0 = dt.datetime(2024, 1, 1, 8, 0, 0)
+
+
+def _row(i: int) -> dict[str, Any]:
+    return {
+        "id": i,
+        "code": f"{i:05d}X",
+        "area": f"{i % 100:04d}",
+        "amount": Decimal(f"{i}.125") if i % 9 else None,
+        "big": Decimal(f"123456789012345678901234.{i:06d}"),
+        "seen": T0 + dt.timedelta(minutes=i // 3),  # three rows share each cursor value
+        "seen_tz": (T0 + dt.timedelta(hours=i)).replace(tzinfo=dt.UTC),
+        "born": dt.date(1950, 1, 1) + dt.timedelta(days=i * 97) if i % 7 else None,
+        "flag": i % 2 == 0,
+        "doc": f'{{"k": {i}}}',
+        "note": f"第{i}条　备注" if i % 5 else None,
+        "grp": i % 4 if i % 11 else None,
+    }
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def people(request: pytest.FixtureRequest) -> Iterator[tuple[str, str, str]]:
+    """(backend, url, table) of a filled table with every type the lake cares about."""
+    backend = request.param
+    url = {"postgresql": PG_URL, "mariadb": MARIADB_URL}[backend]
+    name = unique_name("paths")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(DDL[backend].format(t=name)))
+            cols = list(_row(1))
+            insert = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"  # noqa: S608
+            rows = [_row(i) for i in range(1, N + 1)]
+            if backend == "mariadb":  # no zone on MariaDB's TIMESTAMP: give it the UTC wall time
+                rows = [{**r, "seen_tz": r["seen_tz"].replace(tzinfo=None)} for r in rows]
+            conn.execute(text(insert), rows)
+    except Exception as exc:
+        engine.dispose()
+        pytest.fail(f"cannot create a table at {url}: {exc}")
+    yield backend, url, name
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TABLE {name}"))
+    engine.dispose()
+
+
+def _read(url: str, table: str, request: ReadRequest | None = None, **config: Any) -> pa.Table:
+    sql = get_connector("sql")
+    batches = list(sql.read({"url": url, "table": table, "batch_size": 50, **config}, request))
+    schema = batches[0].schema if batches else None
+    return pa.Table.from_batches(batches, schema=schema)
+
+
+def _ids(table: pa.Table) -> list[int]:
+    return table.column("id").to_pylist()
+
+
+def test_every_path_gives_the_same_rows_and_types(people: tuple[str, str, str]) -> None:
+    backend, url, name = people
+    reference = _read(url, name, engine="sqlalchemy").sort_by("id")
+    assert reference.num_rows == N
+    assert reference.schema.field("code").type == pa.string()
+    assert reference.schema.field("amount").type == pa.decimal128(14, 3)
+    assert reference.column("code")[0].as_py() == "00001X"
+    for engine in ENGINES[backend]:
+        got = _read(url, name, engine=engine).sort_by("id")
+        assert got.schema == reference.schema, engine
+        assert got.to_pylist() == reference.to_pylist(), engine
+    if backend == "postgresql":
+        assert reference.schema.field("seen_tz").type == pa.timestamp("us", tz="UTC")
+        assert reference.schema.field("big").type == pa.string()  # unbounded numeric keeps every digit
+        assert reference.column("big")[0].as_py() == "123456789012345678901234.000001"
+
+
+@pytest.mark.parametrize("engine", ["auto", "sqlalchemy", "connectorx"])
+def test_request_narrowing(people: tuple[str, str, str], engine: str) -> None:
+    backend, url, name = people
+    boundary = _row(30)["seen"]  # shared by rows 30, 31, 32
+    expected = [i for i in range(1, N + 1) if _row(i)["seen"] >= boundary]
+
+    got = _read(
+        url, name, ReadRequest(cursor_column="seen", cursor_value=boundary.isoformat()), engine=engine
+    )
+    assert sorted(_ids(got)) == expected and 30 in expected
+    seen = got.column("seen").to_pylist()
+    assert seen == sorted(seen)  # ordered by the cursor
+
+    first = _read(url, name, ReadRequest(cursor_column="seen", cursor_value=boundary, limit=4), engine=engine)
+    assert sorted(_ids(first)[:3]) == [30, 31, 32] and _ids(first)[3:] == [33]
+
+    keys = _read(url, name, ReadRequest(columns=("id",)), engine=engine)
+    assert keys.schema.names == ["id"] and sorted(_ids(keys)) == list(range(1, N + 1))
+
+    pairs = _read(
+        url, name, ReadRequest(columns=("code", "id"), where_equals=(("code", "00042X"),)), engine=engine
+    )
+    assert pairs.to_pylist() == [{"code": "00042X", "id": 42}]
+
+    group = _read(url, name, ReadRequest(where_equals=(("grp", "3"), ("flag", False))), engine=engine)
+    assert sorted(_ids(group)) == [i for i in range(1, N + 1) if _row(i)["grp"] == 3 and i % 2]
+
+    nulls = _read(url, name, ReadRequest(columns=("id",), where_equals=(("grp", None),)), engine=engine)
+    assert sorted(_ids(nulls)) == [i for i in range(1, N + 1) if i % 11 == 0]
+
+    money = _read(url, name, ReadRequest(cursor_column="amount", cursor_value="200.125"), engine=engine)
+    assert sorted(_ids(money)) == [i for i in range(200, N + 1) if i % 9]
+
+
+@pytest.mark.parametrize("partition_column", [None, "grp"])
+def test_parallel_reads_give_every_row_once(
+    people: tuple[str, str, str], partition_column: str | None
+) -> None:
+    backend, url, name = people
+    single = _read(url, name).sort_by("id")
+    config: dict[str, Any] = {"parallel": 3, "batch_size": 16}
+    if partition_column:  # nullable: rows with a NULL key are read too
+        config["partition_column"] = partition_column
+    parallel = _read(url, name, **config).sort_by("id")
+    assert parallel.to_pylist() == single.to_pylist()
+    narrowed = _read(url, name, ReadRequest(cursor_column="id", cursor_value=100), **config)
+    assert sorted(_ids(narrowed)) == list(range(100, N + 1))
+
+
+def test_bad_requests_name_the_column(people: tuple[str, str, str]) -> None:
+    _, url, name = people
+    with pytest.raises(InvalidInput) as info:
+        _read(url, name, ReadRequest(columns=("nope",)))
+    assert info.value.code == "ingest.sql_column_not_found" and info.value.params["column"] == "nope"
+    with pytest.raises(InvalidInput) as info:
+        _read(url, name, ReadRequest(cursor_column="born", cursor_value="not a date"))
+    assert info.value.code == "ingest.sql_bad_filter" and info.value.params["column"] == "born"
+    with pytest.raises(InvalidInput) as info:
+        _read(url, name, partition_column="code", parallel=2)
+    assert info.value.code == "ingest.bad_config"
+
+
+def test_sqlite_has_only_the_general_path(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT)"))
+        conn.execute(text("INSERT INTO t VALUES (1, '007'), (2, '008'), (3, '009')"))
+    engine.dispose()
+    assert _ids(_read(url, "t", ReadRequest(cursor_column="id", cursor_value=2))) == [2, 3]
+    with pytest.raises(InvalidInput) as info:
+        _read(url, "t", engine="adbc")
+    assert info.value.code == "ingest.bad_config"
+
+
+def test_capabilities_and_ranges() -> None:
+    caps = get_connector("sql").capabilities
+    assert caps.incremental and caps.upsert and caps.delete_detection and caps.lookup and caps.partitioned
+    assert ranges(1, 10, 3) == [(1, 5, False), (5, 9, False), (9, 10, True)]
+    assert ranges(5, 5, 4) == [(5, 5, True)]
+    covered = {i for lo, hi, last in ranges(-7, 1000, 6) for i in range(lo, hi + 1 if last else hi)}
+    assert covered == set(range(-7, 1001))
