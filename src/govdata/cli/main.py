@@ -197,5 +197,22 @@ def audit_verify(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
         raise typer.Exit(1)
 
 
+def run() -> None:
+    """The ``govdata`` entry point: an unexpected error prints one bilingual line, not a traceback."""
+    try:
+        app()
+    except Exception as exc:
+        if STATE["debug"]:
+            raise
+        from govdata.i18n import text
+
+        kind = type(exc).__name__
+        err.print(
+            f"[bold red]错误[/] {text('cli.internal', 'zh', kind=kind)}\n[red]Error[/] {text('cli.internal', 'en', kind=kind)}"
+        )
+        err.print(f"[yellow]提示[/] {text('cli.internal.hint', 'zh')} / {text('cli.internal.hint', 'en')}")
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    run()

@@ -20,6 +20,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "非演示环境不能使用默认或过短的密钥：{field}",
         "Outside the demo a default or short secret is refused: {field}",
     ),
+    "cli.internal": ("内部错误（{kind}）", "Internal error ({kind})"),
+    "cli.internal.hint": ("加 --debug 重新运行以查看详细信息", "Run again with --debug to see the traceback"),
     "config.weak_secret.hint": (
         "设置至少32个字符的随机密钥",
         "Set a random secret of at least 32 characters",
