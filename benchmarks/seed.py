@@ -7,6 +7,7 @@ number, phone, registration date, and ``updated_at`` (the incremental cursor, in
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -99,17 +100,51 @@ def seed_mariadb(csv: Path, rows: int) -> float:
     return time.monotonic() - started
 
 
-def touch_one_percent(backend: str, rows: int) -> None:
-    """Mark every 100th row changed now (``updated_at`` past every seeded value)."""
-    sql = f"UPDATE {TABLE} SET updated_at = TIMESTAMP '2030-01-01 00:00:00', hyzk = '22' WHERE id % 100 = 0"  # noqa: S608
+def _execute(backend: str, *sql: str) -> list[tuple[object, ...]]:
+    """Run ``sql`` statements on ``backend``; the rows of the last one."""
+    rows: list[tuple[object, ...]] = []
     if backend == "postgresql":
         with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(sql)
-    else:
-        conn = pymysql.connect(host="127.0.0.1", user="root", database="test")
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-            conn.commit()
-        finally:
-            conn.close()
+            for stmt in sql:
+                cur = conn.execute(stmt)
+                rows = list(cur.fetchall()) if cur.description else []
+        return rows
+    conn = pymysql.connect(host="127.0.0.1", user="root", database="test")
+    try:
+        with conn.cursor() as cur:
+            for stmt in sql:
+                cur.execute(stmt)
+                rows = list(cur.fetchall())
+        conn.commit()
+    finally:
+        conn.close()
+    return rows
+
+
+def _next_stamp(backend: str) -> str:
+    """A timestamp one minute past every ``updated_at`` in the table (the next change's cursor)."""
+    (top,) = _execute(backend, f"SELECT max(updated_at) FROM {TABLE}")[0]  # noqa: S608 - constant name
+    return f"{top + dt.timedelta(minutes=1):%Y-%m-%d %H:%M:%S}"  # type: ignore[operator]
+
+
+def touch_one_percent(backend: str, rows: int) -> None:
+    """Random 1 % updates: every 100th row gets a new marital code and a new ``updated_at``."""
+    stamp = _next_stamp(backend)
+    _execute(backend, f"UPDATE {TABLE} SET updated_at = TIMESTAMP '{stamp}', hyzk = '22' WHERE id % 100 = 0")  # noqa: S608
+
+
+def add_new_rows(backend: str, rows: int) -> None:
+    """A realistic increment of 1 %: 0.9 % new rows (keys past the end) + 0.1 % updates of recent rows."""
+    stamp = _next_stamp(backend)
+    new, recent = rows * 9 // 1000, rows // 1000
+    _execute(
+        backend,
+        f"INSERT INTO {TABLE} SELECT id + {rows}, rkid, xm, sfzh, xb, csrq, mz, hyzk, hjdz, hh, lxdh, djrq, "  # noqa: S608
+        f"TIMESTAMP '{stamp}' FROM {TABLE} WHERE id <= {new}",
+        f"UPDATE {TABLE} SET updated_at = TIMESTAMP '{stamp}', hyzk = '23' WHERE id > {rows - recent} AND id <= {rows}",  # noqa: S608
+    )
+
+
+def drop_new_rows(backend: str, rows: int) -> None:
+    """Remove the rows ``add_new_rows`` added, so the table has ``rows`` rows again."""
+    _execute(backend, f"DELETE FROM {TABLE} WHERE id > {rows}")  # noqa: S608 - constant name

@@ -209,3 +209,53 @@ def test_a_corrupt_department_file_is_reported_and_the_rest_still_loads(tmp_path
         assert result.loaded == len(result.manifest.sources) - 1
     finally:
         platform.close()
+
+
+def test_the_city_stays_fresh_incremental_readings_and_registry_deletes(built: Built) -> None:
+    """After the demo, the sources change; `govdata ingest run` brings exactly those changes in.
+
+    Runs last in this module: it changes the shared city.
+    """
+    import sqlite3
+
+    def sqlite_path(table: str) -> str:
+        return built.manifest.source(table).config["url"].split("///", 1)[1]
+
+    def lake_rows(dept: str, table: str) -> int:
+        return built.platform.lake.count(TableRef("raw", dept, table))
+
+    readings_before = lake_rows("jtj", "jt_llsj")
+    registry_before = lake_rows("gaj", "hj_rk")
+    with sqlite3.connect(sqlite_path("jt_llsj")) as con:
+        con.row_factory = sqlite3.Row
+        last = dict(con.execute("SELECT * FROM jt_llsj ORDER BY cjsj DESC, jlid DESC LIMIT 1").fetchone())
+        cols = list(last)
+        key = "jlid"
+        for i, when in enumerate([last["cjsj"], "2099-01-01 00:00:00", "2099-01-01 00:05:00"]):
+            row = {
+                **last,
+                key: f"{last[key]}-n{i}" if isinstance(last[key], str) else last[key] + 10_000 + i,
+                "cjsj": when,
+            }
+            con.execute(
+                f"INSERT INTO jt_llsj ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",  # noqa: S608
+                [row[c] for c in cols],
+            )
+    with sqlite3.connect(sqlite_path("hj_rk")) as con:
+        gone = [r[0] for r in con.execute("SELECT rkid FROM hj_rk ORDER BY rkid LIMIT 2")]
+        con.execute("DELETE FROM hj_rk WHERE rkid IN (?, ?)", gone)
+        con.execute("UPDATE hj_rk SET xm = '测试改名' WHERE rkid = (SELECT min(rkid) FROM hj_rk)")
+
+    for table in ("jt_llsj", "hj_rk"):
+        name = built.manifest.source(table).name
+        result = runner.invoke(
+            cli, ["ingest", "run", name, "--home", str(built.home), "--json"], env=built.env
+        )
+        assert result.exit_code == 0, result.output
+
+    # Three new readings, one of them sharing the last reading time: none lost, none doubled.
+    assert lake_rows("jtj", "jt_llsj") == readings_before + 3
+    assert lake_rows("gaj", "hj_rk") == registry_before - 2
+    with built.platform.lake.connect(t=TableRef("raw", "gaj", "hj_rk")) as con:
+        assert con.execute("SELECT count(*) FROM t WHERE xm = '测试改名'").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM t WHERE rkid IN (?, ?)", gone).fetchone() == (0,)

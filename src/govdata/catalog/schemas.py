@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -62,4 +63,6 @@ class ResourceOut(BaseModel):
     status: str
     published_at: dt.datetime | None
     lake_table: str | None
+    # 物理归集 (copied into the lake) or 逻辑归集 (a logical source table answers in place)
+    aggregation: Literal["physical", "logical"] = "physical"
     items: list[ItemOut]

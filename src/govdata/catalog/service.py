@@ -1,9 +1,16 @@
-"""Catalog services: file, publish, find and describe resources."""
+"""Catalog services: file, publish, find and describe resources.
+
+``logical_source`` tells which resources are answered in place by a department's source
+(逻辑归集, an ingest ``SourceTable`` in ``logical`` mode linked by ``resource_id``) rather than
+from a copy in the lake (物理归集); ``to_out`` reports it as ``aggregation``.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from govdata.catalog.models import (
     Category,
@@ -23,6 +30,9 @@ from govdata.security.audit import AuditLog
 from govdata.security.masking import get_masker
 from govdata.security.org import department_by_code
 from govdata.security.roles import Permission
+
+if TYPE_CHECKING:
+    from govdata.ingest import SourceTable
 
 
 def create_resource(session: Session, audit: AuditLog, actor: Actor, data: ResourceIn) -> Resource:
@@ -91,6 +101,26 @@ def get_resource(session: Session, code: str) -> Resource:
     if res is None:
         raise NotFound("catalog.not_found", code=code)
     return res
+
+
+def logical_source(session: Session, resource: Resource) -> SourceTable | None:
+    """The ingest source table answering for ``resource`` in place (逻辑归集), or ``None`` (物理归集)."""
+    from govdata.ingest import SourceTable  # the ingest pillar imports the catalog: import late
+
+    return session.execute(
+        select(SourceTable)
+        .where(SourceTable.resource_id == resource.id, SourceTable.mode == "logical")
+        .order_by(SourceTable.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def aggregation(resource: Resource) -> str:
+    """``"logical"`` when a logical source table is linked to ``resource``, else ``"physical"``."""
+    session = object_session(resource)
+    if session is None or resource.id is None:
+        return "physical"
+    return "logical" if logical_source(session, resource) is not None else "physical"
 
 
 def search_resources(
@@ -164,6 +194,7 @@ def to_out(res: Resource, lang: str = "zh") -> ResourceOut:
         status=res.status,
         published_at=res.published_at,
         lake_table=res.lake_table,
+        aggregation=aggregation(res),
         items=[
             ItemOut(
                 column=i.column,

@@ -202,10 +202,8 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """立即归集 / load a source's tables now, with a progress bar; exit 1 if any fails."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from govdata.ingest.models import LoadMode
-    from govdata.ingest.service import resolve_source, run_now
+    from govdata.ingest.service import resolve_source
 
     try:
         platform = _platform(home)
@@ -221,7 +219,31 @@ def run(
     except GovdataError as exc:
         _fail(exc)
         return
+    done, failure = _load_now(platform, targets, full=full, as_json=as_json)
+    if as_json:
+        sys.stdout.write(json.dumps(done, ensure_ascii=False) + "\n")
+    else:
+        for d in done:
+            if d["status"] != "failed":
+                console.print(
+                    f"[green]✔[/] {d['table']}: {d['rows_written']:,} 行写入 rows written, "
+                    f"{d['rows_rejected']:,} 行拒收 rejected"
+                )
+    if failure is not None:
+        _fail(failure)
+
+
+def _load_now(
+    platform: Any, targets: list[tuple[int, str]], *, full: bool, as_json: bool
+) -> tuple[list[dict[str, Any]], GovdataError | None]:
+    """Run ``targets`` (table id, lake name) now with progress bars; (results, first failure)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from govdata.ingest.intake import IntakeOptions
+    from govdata.ingest.service import run_now
+
     key = platform.settings.secret_key.get_secret_value()
+    options = IntakeOptions.from_settings(platform.settings)
     done: list[dict[str, Any]] = []
     failure: GovdataError | None = None
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} 行 rows"))
@@ -238,6 +260,7 @@ def run(
                     secret_key=key,
                     full=full,
                     progress=lambda n, task=task: bars.update(task, completed=n),
+                    intake=options,
                 )
                 bars.update(task, completed=result.rows_read, total=result.rows_read)
                 done.append(
@@ -253,17 +276,7 @@ def run(
                 bars.update(task, description=f"[red]{lake_table}[/]")
                 done.append({"table": lake_table, "status": "failed", "error": exc.code})
                 failure = failure or exc
-    if as_json:
-        sys.stdout.write(json.dumps(done, ensure_ascii=False) + "\n")
-    else:
-        for d in done:
-            if d["status"] != "failed":
-                console.print(
-                    f"[green]✔[/] {d['table']}: {d['rows_written']:,} 行写入 rows written, "
-                    f"{d['rows_rejected']:,} 行拒收 rejected"
-                )
-    if failure is not None:
-        _fail(failure)
+    return done, failure
 
 
 @ingest_app.command("status")
@@ -405,3 +418,6 @@ def worker(
         scheduler.run_forever(stop, interval or platform.settings.ingest.scheduler_interval_seconds)
     except KeyboardInterrupt:
         stop.set()
+
+
+from govdata.cli import ingest_files  # noqa: E402, F401  (registers upload and intake)

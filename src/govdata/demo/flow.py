@@ -21,7 +21,7 @@ from govdata.errors import GovdataError
 from govdata.govern import check_resource
 from govdata.govern.standards.regions import regions
 from govdata.ingest.models import Source, SourceTable
-from govdata.ingest.runner import run_full_load, store_config
+from govdata.ingest.runner import run_table, store_config
 from govdata.runtime import Platform
 from govdata.security.actor import Actor
 from govdata.security.auth import actor_for
@@ -42,7 +42,16 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
     ("rsj_officer", "人社局数据专员", "data_officer", "rsj"),
     ("mzj_user", "民政局数据使用人", "data_user", "mzj"),
 ]
-CITY_CODE, CITY_NAME = "330100", "示例市"  # the demo city borrows a real city's division codes
+CITY_CODE, CITY_NAME = "330100", "示例市"
+# How the demo keeps its tables fresh, to show each load mode: sensor readings arrive continuously
+# (incremental by reading time), the household registry changes in place and loses people
+# (upsert with delete detection), the departments' files are sent whole (full snapshots).
+DEMO_MODES: dict[str, tuple[str, str | None, bool]] = {
+    "jt_llsj": ("incremental", "cjsj", False),
+    "kq_jcsj": ("incremental", "jcsj", False),
+    "hj_rk": ("upsert", None, True),
+    "qy_jbxx": ("upsert", None, True),
+}  # the demo city borrows a real city's division codes
 
 
 @dataclass
@@ -82,14 +91,8 @@ def build_demo(
         with platform.sessions() as s:
             table = s.get(SourceTable, table.id)
             try:
-                run_full_load(
-                    s,
-                    platform.lake,
-                    table,
-                    system,
-                    secret_key=secret,
-                    dept_code=src.dept,
-                    audit=platform.audit,
+                run_table(
+                    s, platform.lake, platform.audit, system, table, secret_key=secret, dept_code=src.dept
                 )
                 result.loaded += 1
             except GovdataError as exc:  # recorded on the source and its run; the demo goes on
@@ -190,11 +193,15 @@ def _register_source(s, platform: Platform, src, secret: str) -> SourceTable:  #
     store_config(source, src.config, secret)
     res = get_resource(s, src.resource["code"])
     keys = [src.key] if isinstance(src.key, str) else list(src.key)
+    mode, cursor, deletes = DEMO_MODES.get(src.lake_table, ("full", None, False))
     table = SourceTable(
         source_table=str(src.config.get("table") or src.config.get("path")),
         lake_table=src.lake_table,
         resource_id=res.id,
         key_columns=keys,
+        mode=mode,
+        cursor_column=cursor,
+        delete_detection=deletes,
     )
     source.tables.append(table)
     s.add(source)

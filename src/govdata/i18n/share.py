@@ -35,6 +35,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Request only granted fields, or file a new application",
     ),
     "share.no_data": ("资源{code}尚未归集数据", "Resource {code} has no aggregated data yet"),
+    "share.source_unavailable": (
+        "资源{code}为逻辑归集，需实时查询{department}的源系统，但该源系统暂时无法连接",
+        "Resource {code} is aggregated logically and is read from {department}'s source system,"
+        " which cannot be reached right now",
+    ),
+    "share.source_unavailable.hint": (
+        "稍后重试；如持续失败，请联系提供部门检查源系统和网络连接",
+        "Try again later; if it keeps failing, ask the providing department to check its source system and network",
+    ),
+    "share.source_disabled": (
+        "资源{code}为逻辑归集，提供部门已停用其源系统的接入",
+        "Resource {code} is aggregated logically and its providing department has disabled the source",
+    ),
+    "share.source_disabled.hint": (
+        "请联系提供部门重新启用该数据源",
+        "Ask the providing department to enable the source again",
+    ),
     "share.status.pending": ("待审批", "Pending"),
     "share.status.approved": ("已批准", "Approved"),
     "share.status.rejected": ("已驳回", "Rejected"),

@@ -18,6 +18,7 @@ Raises ``InvalidInput``: ``ingest.schema_mismatch``, ``ingest.reserved_column``,
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -241,16 +242,25 @@ def load(
 def _merge(
     lake: Lake, ref: TableRef, connector: Connector, config: Any, spec: Spec, stream: Stream, exists: bool
 ) -> WriteResult | None:
-    batches = list(stream)  # the increment (or upsert source) is materialised for the MERGE join
-    data = pa.Table.from_batches(batches, schema=stream.schema)
+    """MERGE the stream by key; the lake stages it on disk, so memory stays bounded at any size."""
     delete = spec.delete_detection and exists
     present = None
-    if delete and spec.mode == LoadMode.incremental:
+    if delete and spec.mode == LoadMode.incremental:  # read before the stream starts: one read at a time
         present = current_keys(connector, config, spec.keys, stream.schema)
-    if data.num_rows == 0 and not delete:
-        return None
+    data: Iterator[pa.RecordBatch] = iter(stream)
+    if not delete:
+        first = next((batch for batch in data if batch.num_rows), None)
+        if first is None:  # an empty read commits nothing
+            return None
+        data = itertools.chain([first], data)
     return lake.merge(
-        ref, data, spec.keys, delete_missing=delete, present_keys=present, evolve=stream.plan.evolve_schema
+        ref,
+        data,
+        spec.keys,
+        delete_missing=delete,
+        present_keys=present,
+        schema=stream.schema,
+        evolve=stream.plan.evolve_schema,
     )
 
 

@@ -32,8 +32,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from govdata.db.base import utcnow
 from govdata.errors import GovdataError
-from govdata.ingest import runner
+from govdata.ingest import intake as intake_flow
+from govdata.ingest import intake_watch, runner
 from govdata.ingest.errors import as_govdata_error
+from govdata.ingest.intake import IntakeOptions
 from govdata.ingest.models import IngestRun, LoadMode, RunStatus, SourceTable
 from govdata.ingest.queries import cycle_minutes
 from govdata.lake import Lake
@@ -82,6 +84,17 @@ def claim(
     )
     session.commit()
     return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def release(session: Session, table_id: int, owner: str) -> None:
+    """Give up the lease of table ``table_id`` if ``owner`` holds it, without scheduling. Commits."""
+    session.execute(
+        update(SourceTable)
+        .where(SourceTable.id == table_id, SourceTable.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
 
 
 def _consecutive_failures(session: Session, table_id: int) -> int:
@@ -166,8 +179,13 @@ def run_one(
     progress: Callable[[int], None] | None = None,
     lease: dt.timedelta = DEFAULT_LEASE,
     retry_base: dt.timedelta = RETRY_BASE,
+    intake: IntakeOptions | None = None,
 ) -> IngestRun:
-    """Load table ``table_id`` whose lease ``owner`` holds, schedule its next run, release the lease."""
+    """Load table ``table_id`` whose lease ``owner`` holds, schedule its next run, release the lease.
+
+    With ``intake``, a table fed from a URL downloads its file first (``intake.prepare_run``); an
+    unchanged download returns the recorded no-change run instead of loading.
+    """
     from govdata.ingest.service import progress_recorder
 
     ok = False
@@ -178,9 +196,16 @@ def run_one(
                 from govdata.errors import NotFound
 
                 raise NotFound("ingest.table_unknown", table=table_id)
+            prepared = intake_flow.Prepared()
+            if intake is not None:
+                prepared = intake_flow.prepare_run(s, lake, audit, actor, table, options=intake, full=full)
+                if prepared.unchanged_run is not None:
+                    ok = True
+                    return prepared.unchanged_run
             recorder = progress_recorder(sessions, table_id, lease_owner=owner, lease=lease, also=progress)
             run = _load(s, lake, audit, actor, table, secret_key=secret_key, full=full, progress=recorder)
             ok = True
+            intake_flow.after_load(s, table, prepared)
             return run
     finally:
         with sessions() as s:
@@ -205,6 +230,7 @@ class Scheduler:
         self.retry_base = retry_base
         self.batch = batch
         self.actor = Actor.system("scheduler")
+        self.intake = IntakeOptions.from_settings(platform.settings)
 
     def due(self, now: dt.datetime | None = None) -> list[int]:
         """Ids of enabled, unleased tables whose ``next_run_at`` has come, oldest first."""
@@ -225,8 +251,19 @@ class Scheduler:
             )
 
     def tick(self) -> list[TickResult]:
-        """Run every table due now that this worker manages to claim; never raises."""
-        results: list[TickResult] = []
+        """Load new files of watched folders, then run every table due now that this worker
+        manages to claim; never raises."""
+        results: list[TickResult] = [
+            TickResult(d.table_id, d.run_id, d.status, d.error_code)
+            for d in intake_watch.scan_watched(
+                self.platform.sessions,
+                self.platform.lake,
+                self.platform.audit,
+                self.actor,
+                owner=self.worker_id,
+                run_one=self._run_claimed,
+            )
+        ]
         try:
             candidates = self.due()
         except Exception:
@@ -243,19 +280,23 @@ class Scheduler:
                 results.append(TickResult(table_id, None, RunStatus.failed, "ingest.failed"))
         return results
 
+    def _run_claimed(self, table_id: int) -> IngestRun:
+        return run_one(
+            self.platform.sessions,
+            self.platform.lake,
+            self.platform.audit,
+            self.actor,
+            table_id,
+            secret_key=self.platform.settings.secret_key.get_secret_value(),
+            owner=self.worker_id,
+            lease=self.lease,
+            retry_base=self.retry_base,
+            intake=self.intake,
+        )
+
     def _run(self, table_id: int) -> TickResult:
         try:
-            run = run_one(
-                self.platform.sessions,
-                self.platform.lake,
-                self.platform.audit,
-                self.actor,
-                table_id,
-                secret_key=self.platform.settings.secret_key.get_secret_value(),
-                owner=self.worker_id,
-                lease=self.lease,
-                retry_base=self.retry_base,
-            )
+            run = self._run_claimed(table_id)
         except Exception as exc:  # recorded by the runner; the loop goes on
             error = as_govdata_error(exc, str(table_id))
             if not isinstance(exc, GovdataError):

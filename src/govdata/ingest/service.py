@@ -25,6 +25,7 @@ from govdata.db.base import utcnow
 from govdata.errors import Conflict, GovdataError, InvalidInput, NotFound
 from govdata.ingest.connectors import get_connector
 from govdata.ingest.errors import as_govdata_error
+from govdata.ingest.intake import IntakeOptions
 from govdata.ingest.models import (
     DriftPolicy,
     IngestRun,
@@ -355,12 +356,14 @@ def run_now(
     full: bool = False,
     progress: ProgressFn | None = None,
     claimed: bool = False,
+    intake: IntakeOptions | None = None,
 ) -> IngestRun:
     """Load one table now, under its lease so no scheduler runs it at the same time.
 
     ``claimed=True`` when the caller already took the lease with ``claim_manual_run`` (the portal
     claims in the request, then loads in the background). Raises ``Conflict("ingest.table_busy")``
     when someone else holds it, and the runner's ``GovdataError`` when the load fails (recorded).
+    ``intake`` lets a table fed from a URL download its file first (``govdata.ingest.intake``).
     """
     from govdata.ingest.scheduler import DEFAULT_LEASE, run_one
 
@@ -378,6 +381,7 @@ def run_now(
         full=full,
         progress=progress,
         lease=DEFAULT_LEASE,
+        intake=intake,
     )
 
 
@@ -390,11 +394,22 @@ def run_in_background(
     *,
     secret_key: str,
     full: bool = False,
+    intake: IntakeOptions | None = None,
 ) -> None:
     """``run_now`` for a lease already claimed, swallowing the (recorded) failure: the web's
     background task, whose caller watches the run record instead of an exception."""
     try:
-        run_now(sessions, lake, audit, actor, table_id, secret_key=secret_key, full=full, claimed=True)
+        run_now(
+            sessions,
+            lake,
+            audit,
+            actor,
+            table_id,
+            secret_key=secret_key,
+            full=full,
+            claimed=True,
+            intake=intake,
+        )
     except GovdataError as exc:
         log.info("manual run of ingest table %s failed: %s", table_id, exc.code)
     except Exception:

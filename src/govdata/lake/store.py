@@ -23,9 +23,13 @@ from typing import Any
 import pyarrow as pa
 
 from govdata.errors import InvalidInput, NotFound
+from govdata.lake.staging import SMALL_ROWS, Staged
+from govdata.lake.writing import PREFETCH, prefetch, write_options, writer_properties
 
 LAYERS = ("raw", "std", "fact", "topic", "base")
 QUARANTINE = "_quarantine"  # rejected rows; deliberately not a layer
+STAGING = "_staging"  # MERGE sources staged on disk while a merge runs
+ONLY_KEY = "__only_key"  # marks a source row that only says "this key still exists"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -118,11 +122,11 @@ class Lake:
             source: Any = data
             counter.rows = data.num_rows
         elif isinstance(data, pa.RecordBatchReader):
-            source = pa.RecordBatchReader.from_batches(data.schema, counter.wrap(data))
+            source = pa.RecordBatchReader.from_batches(data.schema, counter.wrap(prefetch(data, PREFETCH)))
         else:
             if schema is None:
                 raise InvalidInput("lake.schema_required", table=ref.key)
-            source = pa.RecordBatchReader.from_batches(schema, counter.wrap(data))
+            source = pa.RecordBatchReader.from_batches(schema, counter.wrap(prefetch(data, PREFETCH)))
         try:
             write_deltalake(
                 self.uri(ref),
@@ -130,6 +134,7 @@ class Lake:
                 mode=mode,  # type: ignore[arg-type]
                 schema_mode="overwrite" if mode == "overwrite" else "merge",
                 storage_options=self.storage_options,
+                **write_options(),
             )
         except Exception:
             # The writer wraps an error raised by the batch stream in its own; give the caller the
@@ -157,28 +162,108 @@ class Lake:
         the source is ``data`` itself, or — for an incremental read that carries only changed rows —
         ``data`` plus ``present_keys`` (every key the source holds now). ``evolve`` adds new
         columns of ``data`` to the table. If the stream raises, nothing is committed.
+        A stream is staged to Parquet on disk first (see ``staging``), so memory stays bounded.
         """
         keys = list(keys)
-        table = _materialise(ref, data, schema)
-        missing = [k for k in keys if k not in table.schema.names]
-        if not keys or missing:
-            raise InvalidInput("lake.merge_keys", table=ref.key, keys=", ".join(missing or keys) or "-")
-        table = _last_per_key(table, keys)
+        if isinstance(data, pa.Table):
+            _check_keys(ref, data.schema, keys)
+            table = _last_per_key(data, keys)
+            return self._merge_table(ref, table, keys, delete_missing, present_keys, evolve)
+        if isinstance(data, pa.RecordBatchReader):
+            schema = data.schema
+        elif schema is None:
+            raise InvalidInput("lake.schema_required", table=ref.key)
+        _check_keys(ref, schema, keys)
+        with Staged(prefetch(data, PREFETCH), schema, self._staging_dir()) as staged:
+            if staged.rows <= SMALL_ROWS:
+                table = pa.Table.from_batches(list(staged.unique(keys)), schema=schema)
+                return self._merge_table(ref, table, keys, delete_missing, present_keys, evolve)
+            if not self.exists(ref):
+                written = self.write(ref, staged.unique(keys), schema=schema, mode="overwrite")
+                return WriteResult(version=written.version, rows=written.rows, inserted=written.rows)
+            return self._merge_staged(ref, staged, keys, delete_missing, present_keys, evolve)
+
+    def _staging_dir(self) -> str | None:
+        """Where a MERGE stages its source: inside a local lake (not a layer), else a temp dir."""
+        return None if "://" in self.root else f"{self.root}/{STAGING}"
+
+    def _merge_table(
+        self,
+        ref: TableRef,
+        table: pa.Table,
+        keys: list[str],
+        delete_missing: bool,
+        present_keys: pa.Table | None,
+        evolve: bool,
+    ) -> WriteResult:
         if not self.exists(ref):
             self.write(ref, table, mode="overwrite")
             return WriteResult(version=self.version(ref), rows=table.num_rows, inserted=table.num_rows)
-        only_key = "__only_key"
-        source = table.append_column(only_key, pa.repeat(pa.scalar(False), table.num_rows))
+        source = table.append_column(ONLY_KEY, pa.repeat(pa.scalar(False), table.num_rows))
         if delete_missing and present_keys is not None:
-            source = pa.concat_tables(
-                [source, _keys_only(present_keys, table, keys, source.schema, only_key)]
-            )
+            extra = _absent(present_keys, table, keys)
+            source = pa.concat_tables([source, _key_rows(extra, keys, source.schema)])
+        prune = None
+        if not delete_missing and len(keys) == 1 and _rangeable(table.schema.field(keys[0]).type):
+            import pyarrow.compute as pc
+
+            bounds = pc.min_max(table.column(keys[0]))
+            prune = _range_predicate(keys[0], bounds["min"].as_py(), bounds["max"].as_py())
+        # a materialised source also lets the merge prune target files by the source's statistics
+        return self._execute(ref, source, keys, delete_missing, evolve, streamed=False, prune=prune)
+
+    def _merge_staged(
+        self,
+        ref: TableRef,
+        staged: Staged,
+        keys: list[str],
+        delete_missing: bool,
+        present_keys: pa.Table | None,
+        evolve: bool,
+    ) -> WriteResult:
+        schema = pa.schema([*staged.schema, pa.field(ONLY_KEY, pa.bool_())])
+        extra = None
+        if delete_missing and present_keys is not None:
+            extra = _key_rows(staged.absent_keys(present_keys, keys), keys, schema)
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            for batch in staged.unique(keys):
+                flag = pa.repeat(pa.scalar(False), batch.num_rows)
+                yield pa.RecordBatch.from_arrays([*batch.columns, flag], schema=schema)
+            if extra is not None:
+                yield from extra.to_batches()
+
+        prune = None
+        if not delete_missing and len(keys) == 1 and _rangeable(staged.schema.field(keys[0]).type):
+            prune = _range_predicate(keys[0], *staged.key_range(keys[0]))
+        source = pa.RecordBatchReader.from_batches(schema, batches())
+        return self._execute(ref, source, keys, delete_missing, evolve, streamed=True, prune=prune)
+
+    def _execute(
+        self,
+        ref: TableRef,
+        source: Any,
+        keys: list[str],
+        delete_missing: bool,
+        evolve: bool,
+        *,
+        streamed: bool,
+        prune: str | None,
+    ) -> WriteResult:
         predicate = " AND ".join(f"{_q('t', k)} = {_q('s', k)}" for k in keys)
+        if prune:  # never with delete_missing: target rows outside the range would count as unmatched
+            predicate = f"{predicate} AND {prune}"
         merger = self._table(ref).merge(
-            source, predicate, source_alias="s", target_alias="t", merge_schema=evolve
+            source,
+            predicate,
+            source_alias="s",
+            target_alias="t",
+            merge_schema=evolve,
+            writer_properties=writer_properties(),
+            streamed_exec=streamed,
         )
-        merger = merger.when_matched_update_all(predicate=f"s.{only_key} = false", except_cols=[only_key])
-        merger = merger.when_not_matched_insert_all(predicate=f"s.{only_key} = false", except_cols=[only_key])
+        merger = merger.when_matched_update_all(predicate=f"s.{ONLY_KEY} = false", except_cols=[ONLY_KEY])
+        merger = merger.when_not_matched_insert_all(predicate=f"s.{ONLY_KEY} = false", except_cols=[ONLY_KEY])
         if delete_missing:
             merger = merger.when_not_matched_by_source_delete()
         metrics = merger.execute()
@@ -277,12 +362,37 @@ class Lake:
         import duckdb
 
         con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
         try:
             for name, ref in tables.items():
-                con.register(name, self.dataset(ref))
+                self.register(con, name, ref)
             yield con
         finally:
             con.close()
+
+    def register(self, con: Any, name: str, ref: TableRef, version: int | None = None) -> None:
+        """Make ``name`` on DuckDB connection ``con`` the table's rows (at ``version``).
+
+        Local tables are read by DuckDB's own Parquet reader over the files of that Delta version:
+        files that deltalake's MERGE and DELETE write carry ``string_view`` columns, which the
+        pyarrow dataset scanner cannot compare with a ``string`` filter (delta-rs #4579), while
+        DuckDB reads every Parquet string as VARCHAR. Object-store tables go through the pyarrow
+        dataset (DuckDB's remote readers are extensions fetched at run time, which is not possible
+        on an isolated network).
+        """
+        from govdata.lake.sql import quote_ident
+
+        dt = self._table(ref, version)
+        files = dt.file_uris()
+        if "://" in self.root or not files:
+            con.register(name, dt.to_pyarrow_dataset())
+            return
+        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        columns = ", ".join(quote_ident(f.name) for f in pa.schema(dt.schema().to_arrow()))
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS "  # noqa: S608 — quoted names, escaped paths
+            f"SELECT {columns} FROM read_parquet([{listing}], union_by_name = true)"
+        )
 
 
 class _RowCounter:
@@ -309,16 +419,28 @@ def _q(alias: str, name: str) -> str:
     return f"{alias}.{_ident(name)}"
 
 
-def _materialise(
-    ref: TableRef, data: pa.Table | pa.RecordBatchReader | Iterable[pa.RecordBatch], schema: pa.Schema | None
-) -> pa.Table:
-    if isinstance(data, pa.Table):
-        return data
-    if isinstance(data, pa.RecordBatchReader):
-        return data.read_all()
-    if schema is None:
-        raise InvalidInput("lake.schema_required", table=ref.key)
-    return pa.Table.from_batches(list(data), schema=schema)
+def _check_keys(ref: TableRef, schema: pa.Schema, keys: list[str]) -> None:
+    missing = [k for k in keys if k not in schema.names]
+    if not keys or missing:
+        raise InvalidInput("lake.merge_keys", table=ref.key, keys=", ".join(missing or keys) or "-")
+
+
+def _rangeable(type_: pa.DataType) -> bool:
+    return pa.types.is_integer(type_) or pa.types.is_string(type_) or pa.types.is_large_string(type_)
+
+
+def _range_predicate(key: str, low: Any, high: Any) -> str | None:
+    """``low <= t.key <= high`` as a merge predicate (integer or text keys), so files outside are skipped."""
+
+    def literal(value: Any) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(int(value))
+        return "'" + str(value).replace("'", "''") + "'"
+
+    if low is None or high is None:
+        return None
+    col = _q("t", key)
+    return f"{col} >= {literal(low)} AND {col} <= {literal(high)}"
 
 
 def _last_per_key(table: pa.Table, keys: list[str]) -> pa.Table:
@@ -343,8 +465,8 @@ def _last_per_key(table: pa.Table, keys: list[str]) -> pa.Table:
     return out.cast(table.schema)
 
 
-def _keys_only(present: pa.Table, data: pa.Table, keys: list[str], schema: pa.Schema, flag: str) -> pa.Table:
-    """Rows of ``schema`` holding only the keys of ``present`` that ``data`` lacks, flagged key-only."""
+def _absent(present: pa.Table, data: pa.Table, keys: list[str]) -> pa.Table:
+    """The keys of ``present`` that ``data`` lacks."""
     import duckdb
 
     on = " AND ".join(f"p.{_ident(k)} IS NOT DISTINCT FROM d.{_ident(k)}" for k in keys)
@@ -353,13 +475,17 @@ def _keys_only(present: pa.Table, data: pa.Table, keys: list[str], schema: pa.Sc
         con.register("p", present.select(keys))
         con.register("d", data.select(keys))
         sql = f"SELECT p.* FROM p WHERE NOT EXISTS (SELECT 1 FROM d WHERE {on})"  # noqa: S608 — quoted
-        extra = con.sql(sql).to_arrow_table()
+        return con.sql(sql).to_arrow_table()
     finally:
         con.close()
+
+
+def _key_rows(extra: pa.Table, keys: list[str], schema: pa.Schema) -> pa.Table:
+    """Rows of ``schema`` holding only the keys in ``extra``, flagged key-only."""
     n = extra.num_rows
     arrays = []
     for field in schema:
-        if field.name == flag:
+        if field.name == ONLY_KEY:
             arrays.append(pa.repeat(pa.scalar(True), n))
         elif field.name in keys:
             arrays.append(extra.column(field.name).cast(field.type))

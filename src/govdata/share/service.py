@@ -2,6 +2,11 @@
 
 Data leaves only through an active grant, only the granted fields, masked by each item's masking
 rule, and every read — allowed or refused — is written to the audit trail.
+A resource aggregated logically (逻辑归集: an ingest source table in ``logical`` mode is linked to
+it) is read from the department's source in place, through ``govdata.ingest.query_in_place``;
+nothing is copied into the lake. A source that cannot answer raises ``TransientError``
+(``share.source_unavailable``, ``share.source_disabled``) after the failed read is audited.
+Raises ``PermissionDenied``, ``NotFound``, ``InvalidInput``, ``Conflict`` and ``TransientError``.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govdata.catalog.models import Resource, ResourceStatus, ShareType
-from govdata.catalog.service import get_resource
+from govdata.catalog.service import get_resource, logical_source
 from govdata.db.base import utcnow
-from govdata.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from govdata.errors import Conflict, GovdataError, InvalidInput, NotFound, PermissionDenied, TransientError
+from govdata.ingest import SourceTable, query_in_place
 from govdata.lake import Lake, TableRef
 from govdata.lake.sql import quote_ident
 from govdata.security.actor import Actor
@@ -148,8 +154,15 @@ def read_records(
     resource_code: str,
     key: str,
     fields: list[str] | None = None,
+    *,
+    secret_key: str,
 ) -> list[dict[str, Any]]:
-    """Records of a resource whose key equals ``key``: granted fields only, masked, audited."""
+    """Records of a resource whose key equals ``key``: granted fields only, masked, audited.
+
+    Read from the lake, or — for a logically aggregated resource — from the source itself
+    (``secret_key`` decrypts its credentials). A failed source read is audited, committed so the
+    record survives the caller's rollback, and raised as ``TransientError``.
+    """
     actor.require(Permission.DATA_READ)
     res = get_resource(session, resource_code)
     grant = active_grant(session, actor.department_id, res)
@@ -164,15 +177,15 @@ def read_records(
             session, actor, "share.read", target=target, fields=wanted, grant_id=grant.id, outcome="denied"
         )
         raise PermissionDenied("share.fields_not_granted", fields=", ".join(outside))
-    if not res.lake_table or not res.key_column:
+    source = logical_source(session, res)
+    detail: dict[str, Any] = {"key_column": res.key_column}
+    if source is not None and res.key_column:
+        detail.update(logical=True, source_table=source.id)
+        table = _read_in_place(session, audit, actor, res, grant, source, wanted, key, secret_key)
+    elif not res.lake_table or not res.key_column:
         raise NotFound("share.no_data", code=res.code)
-    ref = TableRef.parse(res.lake_table)
-    cols = ", ".join(quote_ident(c) for c in wanted)
-    with lake.connect(t=ref) as con:
-        table: pa.Table = con.sql(
-            f"SELECT {cols} FROM t WHERE CAST({quote_ident(res.key_column)} AS VARCHAR) = ? LIMIT {MAX_ROWS}",  # noqa: S608
-            params=[key],
-        ).to_arrow_table()
+    else:
+        table = _read_lake(lake, res, wanted, key)
     masks = {i.column: i.masking for i in res.items if i.column in wanted and i.masking}
     table = mask_table(table, masks)
     audit.record(
@@ -183,6 +196,68 @@ def read_records(
         fields=wanted,
         rows=table.num_rows,
         grant_id=grant.id,
-        detail={"key_column": res.key_column},
+        detail=detail,
     )
     return table.to_pylist()
+
+
+def _read_lake(lake: Lake, res: Resource, wanted: list[str], key: str) -> pa.Table:
+    """The rows of the resource's lake table whose key equals ``key`` (物理归集)."""
+    assert res.lake_table is not None and res.key_column is not None  # checked by the caller
+    ref = TableRef.parse(res.lake_table)
+    cols = ", ".join(quote_ident(c) for c in wanted)
+    with lake.connect(t=ref) as con:
+        return con.sql(
+            f"SELECT {cols} FROM t WHERE CAST({quote_ident(res.key_column)} AS VARCHAR) = ? LIMIT {MAX_ROWS}",  # noqa: S608
+            params=[key],
+        ).to_arrow_table()
+
+
+def _read_in_place(
+    session: Session,
+    audit: AuditLog,
+    actor: Actor,
+    res: Resource,
+    grant: Grant,
+    source: SourceTable,
+    wanted: list[str],
+    key: str,
+    secret_key: str,
+) -> pa.Table:
+    """The rows of the department's source whose key equals ``key``, asked of the source (逻辑归集).
+
+    The key is a bound filter, only ``wanted`` columns are fetched, at most ``MAX_ROWS`` rows. A
+    failure is audited (``outcome="failed"``), committed, and raised; an unreachable or disabled
+    source becomes a ``TransientError`` that names the resource, never the source's address.
+    """
+    assert res.key_column is not None  # checked by the caller
+    error: GovdataError
+    if not source.enabled:
+        error = TransientError("share.source_disabled", code=res.code)
+    else:
+        try:
+            return query_in_place(
+                session, source, secret_key, {res.key_column: key}, columns=wanted, limit=MAX_ROWS
+            )
+        except TransientError as exc:
+            error = TransientError("share.source_unavailable", code=res.code, department=res.department.name)
+            error.__cause__ = exc
+        except GovdataError as exc:
+            error = exc
+    audit.record(
+        session,
+        actor,
+        "share.read",
+        target=f"resource:{res.code}",
+        fields=wanted,
+        grant_id=grant.id,
+        outcome="failed",
+        detail={
+            "key_column": res.key_column,
+            "logical": True,
+            "source_table": source.id,
+            "error": error.code,
+        },
+    )
+    session.commit()
+    raise error

@@ -117,12 +117,12 @@ def _prepare(
     if not key_columns:
         raise InvalidInput("govern.quality.no_key_columns", table=ref.key)
     at = lake.version(ref) if version is None else version
-    dataset = lake.dataset(ref, at)
-    _check_columns(key_columns, dataset.schema, ref)
+    schema = lake.dataset(ref, at).schema
+    _check_columns(key_columns, schema, ref)
     rules = [b.rule() for b in bindings]
     for b in bindings:
-        _check_columns(b.columns, dataset.schema, ref)
-    return dataset, at, rules
+        _check_columns(b.columns, schema, ref)
+    return schema, at, rules
 
 
 def _flagged_cte(
@@ -151,12 +151,12 @@ def _flagged_cte(
     )
 
 
-def _connect(dataset: Any) -> Any:
+def _connect(lake: Lake, ref: TableRef, version: int) -> Any:
     import duckdb
 
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
-    con.register("source", dataset)
+    lake.register(con, "source", ref, version)
     return con
 
 
@@ -197,7 +197,7 @@ def check_table(
     the dimensions that have rules). ``version`` checks an earlier Delta version.
     """
     keys = tuple(key_columns)
-    dataset, at, rules = _prepare(lake, ref, bindings, keys, version)
+    _, at, rules = _prepare(lake, ref, bindings, keys, version)
     ctx = SqlContext(Params(), ", ".join(quote_ident(k) for k in keys))
     row_key = f"row({', '.join(quote_ident(k) for k in keys)})"
     limit = max(int(sample_size), 1)  # an int we computed, safe to inline
@@ -211,7 +211,7 @@ def check_table(
         ]
     cte = _flagged_cte(bindings, rules, keys, ctx)
     sql = f"WITH {cte} SELECT {', '.join(aggregates)} FROM flagged"  # noqa: S608 - identifiers quoted, values bound
-    con = _connect(dataset)
+    con = _connect(lake, ref, at)
     try:
         row = con.execute(sql, ctx.params.values).fetchone()
     finally:
@@ -259,7 +259,7 @@ def failing_keys(
     (pass ``report.version`` to get exactly the rows a report counted).
     """
     keys = tuple(key_columns)
-    dataset, _, rules = _prepare(lake, ref, [binding], keys, version)
+    _, at, rules = _prepare(lake, ref, [binding], keys, version)
     ctx = SqlContext(Params(), ", ".join(quote_ident(k) for k in keys))
     cte = _flagged_cte([binding], rules, keys, ctx)
     where = "r0 IS NOT NULL"
@@ -270,7 +270,7 @@ def failing_keys(
         f"WITH {cte} SELECT {key_list}, r0 AS {quote_ident(REASON_COLUMN)} "  # noqa: S608 - identifiers quoted, values bound
         f"FROM flagged WHERE {where} ORDER BY {ctx.order_by}"
     )
-    con = _connect(dataset)
+    con = _connect(lake, ref, at)
     try:
         return con.sql(sql, params=ctx.params.values).to_arrow_table()
     finally:

@@ -19,6 +19,7 @@ Raises ``InvalidInput``: ``ingest.bad_config``, ``ingest.sql_table_not_found``, 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
@@ -34,6 +35,9 @@ __all__ = ["Plan", "SqlConfig", "SqlConnector", "arrow_type", "engine_url"]
 
 _DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg", "mysql": "mysql+pymysql",
             "mariadb": "mariadb+pymysql"}  # fmt: skip
+
+
+CURSOR_OVERLAP = dt.timedelta(seconds=1)
 
 
 class SqlConfig(ConnectorConfig):
@@ -173,7 +177,14 @@ class SqlConnector(Connector):
         filters: list[tuple[Any, str, Any, pa.Field]] = []
         if request.cursor_column is not None and request.cursor_value is not None:
             i = position(request.cursor_column)
-            filters.append((cols[i], ">=", coerce(request.cursor_value, schema.field(i)), schema.field(i)))
+            since = coerce(request.cursor_value, schema.field(i))
+            if isinstance(since, dt.datetime):
+                # Re-read a little before the last value: the runner merges by key, so repeats cost
+                # nothing, while a source that stores times as text or at a coarser precision than
+                # the bound parameter (SQLite's '2025-06-01 08:15:00' < '…08:15:00.000000') would
+                # otherwise lose the rows that share the last cursor value.
+                since -= CURSOR_OVERLAP
+            filters.append((cols[i], ">=", since, schema.field(i)))
         for name, value in request.where_equals:
             i = position(name)
             filters.append((cols[i], "=", coerce(value, schema.field(i)), schema.field(i)))

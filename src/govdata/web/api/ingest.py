@@ -1,4 +1,5 @@
-"""Ingest API: sources, tables, manual runs, run history, schema drift, quarantine, freshness.
+"""Ingest API: sources, tables, file intake (upload, watched folder, URL), manual runs, run history,
+schema drift, quarantine, freshness.
 
 Handlers parse and call ``govdata.ingest.service`` / ``queries``. A department's data officer acts
 on its own department only; freshness (run metadata, no data) is for every ``OVERVIEW_READ`` role.
@@ -10,11 +11,12 @@ import io
 from typing import Annotated, Any
 
 import pyarrow.csv as pacsv
-from fastapi import APIRouter, BackgroundTasks, Depends, Query
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from govdata.ingest import queries, service
+from govdata.ingest import intake, queries, service
+from govdata.ingest.intake import IntakeOptions
 from govdata.security.actor import Actor
 from govdata.security.roles import Permission
 from govdata.web.deps import PlatformDep, SessionDep, require
@@ -127,8 +129,77 @@ def run_table(
         table.id,
         secret_key=platform.settings.secret_key.get_secret_value(),
         full=full,
+        intake=IntakeOptions.from_settings(platform.settings),
     )
     return {"table_id": table.id, "started": True}
+
+
+class IntakeIn(BaseModel):
+    watch: bool = Field(default=False, description="Watch a drop folder for new or changed files.")
+    folder: str | None = Field(
+        default=None, description="The folder; default <home>/intake/<dept>/<source>/drop."
+    )
+    pattern: str = Field(default="*", description="Which files of the folder, e.g. *.csv.")
+    settle_seconds: float = Field(default=5.0, description="A file must be unchanged this long to be loaded.")
+    url: str | None = Field(default=None, description="Download this http(s) URL before every run.")
+
+
+@router.post("/ingest/sources/{source_id}/upload", status_code=201)
+def upload(
+    source_id: int,
+    session: SessionDep,
+    platform: PlatformDep,
+    actor: Operator,
+    background: BackgroundTasks,
+    file: Annotated[UploadFile, File(description="The CSV, Excel, JSON or Parquet file.")],
+    run: bool = True,
+) -> dict[str, Any]:
+    """Upload a file for a file source; its tables load it now (``run=false``: at the next tick)."""
+    options = IntakeOptions.from_settings(platform.settings)
+    done = intake.upload(
+        session, platform.audit, actor, source_id, file.filename or "", file.file, options=options
+    )
+    started: list[int] = []
+    queued: list[int] = []
+    if not done.unchanged:
+        if run:
+            started, queued = intake.start_or_queue(session, platform.audit, actor, done.table_ids)
+        else:
+            for table_id in done.table_ids:
+                service.request_run(session, platform.audit, actor, table_id)
+            queued = list(done.table_ids)
+    for table_id in started:
+        background.add_task(
+            service.run_in_background,
+            platform.sessions,
+            platform.lake,
+            platform.audit,
+            actor,
+            table_id,
+            secret_key=platform.settings.secret_key.get_secret_value(),
+            intake=options,
+        )
+    return {
+        "source_id": done.source_id,
+        "file": done.file.filename,
+        "bytes": done.file.size,
+        "sha256": done.file.sha256,
+        "unchanged": done.unchanged,
+        "started": started,
+        "queued": queued,
+    }
+
+
+@router.put("/ingest/tables/{table_id}/intake")
+def set_intake(
+    table_id: int, body: IntakeIn, session: SessionDep, platform: PlatformDep, actor: Operator
+) -> dict[str, Any]:
+    """How a file table gets its file: a watched folder, a URL, or (neither) uploads."""
+    options = IntakeOptions.from_settings(platform.settings)
+    settings = intake.set_intake(
+        session, platform.audit, actor, table_id, options=options, **body.model_dump()
+    )
+    return {"table_id": table_id, "intake": settings}
 
 
 @router.get("/ingest/status")

@@ -93,5 +93,14 @@ def records(
     fields: Annotated[str | None, Query(description="Comma-separated columns; default all granted")] = None,
 ) -> dict[str, Any]:
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    rows = read_records(session, platform.lake, platform.audit, actor, code, key, wanted)
+    rows = read_records(
+        session,
+        platform.lake,
+        platform.audit,
+        actor,
+        code,
+        key,
+        wanted,
+        secret_key=platform.settings.secret_key.get_secret_value(),
+    )
     return {"resource": code, "rows": rows, "count": len(rows)}

@@ -1,5 +1,6 @@
-"""Ingest pages: a department's sources and tables (register, add, run now with live progress),
-a table's run history, drift and rejected rows (CSV download), and the bureau's freshness view.
+"""Ingest pages: a department's sources and tables (register, add, upload a file, run now with live
+progress), a table's run history, file intake, drift and rejected rows (CSV download), and the
+bureau's freshness view.
 
 Handlers call ``govdata.ingest.service`` / ``queries``; the run-now button claims the table's lease
 in the request and loads in a background task, and HTMX polls a small partial showing the running
@@ -10,13 +11,14 @@ run's ``rows_read``. Services raise ``InvalidInput`` / ``PermissionDenied`` / ``
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import SecretStr
 
 from govdata.errors import InvalidInput
-from govdata.ingest import queries, service
+from govdata.ingest import intake, intake_watch, queries, service
 from govdata.ingest.connectors import connector_names, get_connector
 from govdata.ingest.models import DriftPolicy, LoadMode, RejectPolicy
 from govdata.security.actor import Actor
@@ -67,9 +69,12 @@ def _config_from_form(connector: str, form: Any) -> dict[str, Any]:
 def sources_page(
     request: Request,
     session: SessionDep,
+    platform: PlatformDep,
     actor: Operator,
     connector: str | None = None,
     added: str | None = None,
+    uploaded: str | None = None,
+    unchanged: bool = False,
 ) -> Response:
     names = connector_names()
     chosen = connector if connector in names else (names[0] if names else None)
@@ -87,6 +92,10 @@ def sources_page(
         "runs": queries.list_runs(session, actor, limit=20),
         "changes": queries.list_schema_changes(session, actor, limit=20),
         "added": added,
+        "file_sources": [src for src in sources if src.connector in intake.FILE_CONNECTORS],
+        "upload_limit_mb": platform.settings.ingest.upload_max_mb,
+        "uploaded": uploaded,
+        "unchanged": unchanged,
     }
     return render_page(request, "ingest/sources.html", ctx)
 
@@ -149,6 +158,37 @@ def add_table(
     return redirect(f"/ingest?added={table.lake_table}")
 
 
+@router.post("/ingest/sources/{source_id}/upload")
+def upload(
+    source_id: int,
+    session: SessionDep,
+    platform: PlatformDep,
+    actor: Operator,
+    background: BackgroundTasks,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Store the file for the source and load its tables now (queued when one is busy)."""
+    if file is None or not file.filename:
+        raise InvalidInput("ingest.upload_no_file")
+    options = intake.IntakeOptions.from_settings(platform.settings)
+    done = intake.upload(session, platform.audit, actor, source_id, file.filename, file.file, options=options)
+    if done.unchanged:
+        return redirect(f"/ingest?uploaded={quote(done.file.filename)}&unchanged=true#upload")
+    started, _ = intake.start_or_queue(session, platform.audit, actor, done.table_ids)
+    for table_id in started:
+        background.add_task(
+            service.run_in_background,
+            platform.sessions,
+            platform.lake,
+            platform.audit,
+            actor,
+            table_id,
+            secret_key=platform.settings.secret_key.get_secret_value(),
+            intake=options,
+        )
+    return redirect(f"/ingest?uploaded={quote(done.file.filename)}#tables")
+
+
 def _progress(request: Request, session: Any, actor: Actor, table_id: int) -> Response:
     table = service.get_table(session, actor, table_id)
     runs = queries.list_runs(session, actor, table_id=table.id, limit=1)
@@ -183,6 +223,7 @@ def run_now(
         table.id,
         secret_key=platform.settings.secret_key.get_secret_value(),
         full=full,
+        intake=intake.IntakeOptions.from_settings(platform.settings),
     )
     if request.headers.get("hx-request"):
         return _progress(request, session, actor, table.id)
@@ -212,6 +253,8 @@ def table_page(
         ),
         "runs": queries.list_runs(session, actor, table_id=table.id, limit=50),
         "changes": queries.list_schema_changes(session, actor, table_id=table.id),
+        "intake": intake.intake_of(table),
+        "seen_files": intake_watch.seen_files(table),
         "rejected": rejected.slice(0, 200).to_pylist(),
         "rejected_total": rejected.num_rows,
     }

@@ -1,0 +1,130 @@
+"""The source of a MERGE staged on disk, so an upsert of millions of rows stays bounded in memory.
+
+``Staged`` writes a batch stream to Parquet files in a private directory (each row numbered in
+arrival order), then hands the MERGE its source back either as one Arrow table (small sources: the
+Delta merge then prunes target files by the source's key statistics) or as a stream of batches
+(large ones), with one row per key — the last one — and, for delete detection of an incremental
+read, the keys the source still holds but did not send, flagged key-only. Deduplication and the
+key-only rows are DuckDB queries over the staged files, which spill to the same directory.
+The directory is removed when the ``with`` block ends. Raises nothing of its own; an error of the
+stream propagates.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+POS = "__pos"
+SMALL_ROWS = 1_000_000  # up to this many staged rows the source is handed over as one table
+DUCKDB_MEMORY = "1GB"  # DuckDB spills to the staging directory beyond this
+BATCH_ROWS = 64 * 1024
+
+
+def ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier (DuckDB and DataFusion alike)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Staged:
+    """A batch stream written to Parquet under ``parent`` (a temporary directory when None)."""
+
+    def __init__(self, data: Iterable[pa.RecordBatch], schema: pa.Schema, parent: str | None = None) -> None:
+        if parent is not None:
+            Path(parent).mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix="merge-", dir=parent))
+        self.schema = schema
+        self.rows = 0
+        self._con: Any = None
+        try:
+            self._write(data)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _write(self, data: Iterable[pa.RecordBatch]) -> None:
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        staged = pa.schema([*self.schema, pa.field(POS, pa.int64())])
+        with pq.ParquetWriter(self.dir / "part-0.parquet", staged, compression="lz4") as writer:
+            for batch in data:
+                n = batch.num_rows
+                if not n:
+                    continue
+                pos = pc.add(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n)), self.rows - 1)
+                writer.write_batch(pa.RecordBatch.from_arrays([*batch.columns, pos], schema=staged))
+                self.rows += n
+
+    @property
+    def con(self) -> Any:
+        if self._con is None:
+            import duckdb
+
+            con = duckdb.connect()
+            con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+            con.execute(f"SET temp_directory = '{self.dir / 'spill'}'")
+            con.execute("SET preserve_insertion_order = false")
+            con.execute("SET TimeZone = 'UTC'")
+            self._con = con
+        return self._con
+
+    @property
+    def _files(self) -> str:
+        return "read_parquet('" + str(self.dir / "part-*.parquet").replace("'", "''") + "')"
+
+    def duplicates(self, keys: list[str]) -> int:
+        cols = ", ".join(ident(k) for k in keys)
+        sql = f"SELECT count(*) - count(DISTINCT ({cols})) FROM {self._files}"  # noqa: S608 - quoted
+        return int(self.con.sql(sql).fetchall()[0][0])
+
+    def key_range(self, key: str) -> tuple[Any, Any]:
+        sql = f"SELECT min({ident(key)}), max({ident(key)}) FROM {self._files}"  # noqa: S608 - quoted
+        low, high = self.con.sql(sql).fetchall()[0]
+        return low, high
+
+    def unique(self, keys: list[str]) -> Iterator[pa.RecordBatch]:
+        """The staged rows (without the position), one per key: the last one to arrive."""
+        if not self.duplicates(keys):
+            import pyarrow.dataset as ds
+
+            scanner = ds.dataset(str(self.dir / "part-0.parquet"), format="parquet").scanner(
+                columns=self.schema.names, batch_size=BATCH_ROWS
+            )
+            yield from scanner.to_batches()
+            return
+        cols = ", ".join(ident(k) for k in keys)
+        sql = (
+            f"SELECT * EXCLUDE ({POS}) FROM {self._files} QUALIFY row_number() OVER "  # noqa: S608 - quoted
+            f"(PARTITION BY {cols} ORDER BY {POS} DESC) = 1"
+        )
+        for batch in self.con.sql(sql).fetch_record_batch(BATCH_ROWS):
+            yield batch.cast(self.schema)
+
+    def absent_keys(self, present: pa.Table, keys: list[str]) -> pa.Table:
+        """The keys of ``present`` that no staged row carries."""
+        on = " AND ".join(f"p.{ident(k)} IS NOT DISTINCT FROM d.{ident(k)}" for k in keys)
+        self.con.register("present_keys", present.select(keys))
+        sql = (
+            f"SELECT p.* FROM present_keys p WHERE NOT EXISTS "  # noqa: S608 - quoted identifiers
+            f"(SELECT 1 FROM (SELECT {', '.join(ident(k) for k in keys)} FROM {self._files}) d WHERE {on})"
+        )
+        out = self.con.sql(sql).to_arrow_table()
+        return out.cast(present.select(keys).schema)

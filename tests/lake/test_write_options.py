@@ -1,0 +1,126 @@
+"""The lake's file layout, the read-ahead of written streams, and MERGE from a source staged on disk."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import govdata.lake.store as store
+from govdata.lake import Lake, TableRef
+from govdata.lake.writing import ROW_GROUP_ROWS, prefetch
+
+REF = TableRef("raw", "lk", "people")
+SCHEMA = pa.schema([pa.field("id", pa.int64()), pa.field("name", pa.string())])
+
+
+@pytest.fixture
+def lake(tmp_path: Path) -> Lake:
+    return Lake(str(tmp_path / "lake"))
+
+
+def _people(ids: range, tag: str = "") -> pa.Table:
+    return pa.table({"id": list(ids), "name": [f"n{i}{tag}" for i in ids]}, schema=SCHEMA)
+
+
+def _rows(lake: Lake) -> list[tuple[int, str]]:
+    table = lake.dataset(REF).to_table().sort_by("id")
+    return list(zip(table.column("id").to_pylist(), table.column("name").to_pylist(), strict=True))
+
+
+def test_writes_use_the_measured_parquet_layout(lake: Lake) -> None:
+    lake.write(REF, iter(_people(range(200_000)).to_batches(50_000)), schema=SCHEMA)
+    files = lake._table(REF).file_uris()
+    meta = pq.ParquetFile(files[0]).metadata
+    assert meta.row_group(0).column(0).compression == "SNAPPY"
+    assert max(meta.row_group(i).num_rows for i in range(meta.num_row_groups)) <= ROW_GROUP_ROWS
+    assert lake.count(REF) == 200_000
+
+
+def test_a_failing_stream_raises_its_own_error_and_commits_nothing(lake: Lake) -> None:
+    lake.write(REF, _people(range(3)))
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        yield from _people(range(10)).to_batches()
+        raise ValueError("source went away")
+
+    with pytest.raises(ValueError, match="source went away"):
+        lake.write(REF, batches(), schema=SCHEMA)
+    assert lake.version(REF) == 0 and _rows(lake) == [(i, f"n{i}") for i in range(3)]
+
+
+def test_prefetch_keeps_order_and_stops_its_thread_when_abandoned() -> None:
+    batches = _people(range(1000)).to_batches(10)
+    assert [b.num_rows for b in prefetch(iter(batches), 2)] == [10] * 100
+    before = threading.active_count()
+    reader = prefetch(iter(batches), 2)
+    next(reader)
+    reader.close()  # the consumer stops early: the reading thread ends too
+    assert threading.active_count() <= before
+
+
+@pytest.fixture
+def staged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every streamed merge takes the large-source path (staged, streamed, key-range pruned)."""
+    monkeypatch.setattr(store, "SMALL_ROWS", 0)
+
+
+@pytest.mark.usefixtures("staged")
+def test_staged_merge_updates_inserts_and_keeps_the_last_row_per_key(lake: Lake) -> None:
+    lake.write(REF, _people(range(100)))
+    source = pa.concat_tables([_people(range(50, 60), "x"), _people(range(55, 65), "y")])
+    result = lake.merge(REF, iter(source.to_batches(7)), ["id"], schema=SCHEMA)
+    assert (result.version, result.updated, result.inserted) == (
+        1,
+        15,
+        0,
+    )  # 50..64; 55..59 repeated: last wins
+    rows = dict(_rows(lake))
+    assert rows[0] == "n0" and rows[50] == "n50x" and rows[57] == "n57y" and rows[99] == "n99"
+    assert len(rows) == 100  # rows outside the source's key range untouched by the pruned MERGE
+    grown = lake.merge(REF, iter(_people(range(95, 120), "z").to_batches()), ["id"], schema=SCHEMA)
+    assert (grown.updated, grown.inserted) == (5, 20) and lake.count(REF) == 120
+    assert not any((Path(lake.root) / store.STAGING).iterdir())  # staging removed
+
+
+@pytest.mark.usefixtures("staged")
+def test_staged_merge_deletes_keys_the_source_no_longer_holds(lake: Lake) -> None:
+    lake.write(REF, _people(range(10)))
+    present = pa.table({"id": [0, 1, 2, 3, 5]})
+    changed = iter(_people(range(2, 4), "c").to_batches())
+    result = lake.merge(REF, changed, ["id"], schema=SCHEMA, delete_missing=True, present_keys=present)
+    assert (result.updated, result.deleted) == (2, 5)
+    assert _rows(lake) == [(0, "n0"), (1, "n1"), (2, "n2c"), (3, "n3c"), (5, "n5")]
+
+
+@pytest.mark.usefixtures("staged")
+def test_staged_merge_creates_the_table_and_a_failing_stream_commits_nothing(lake: Lake) -> None:
+    first = lake.merge(REF, iter(_people(range(5)).to_batches()), ["id"], schema=SCHEMA)
+    assert (first.version, first.inserted) == (0, 5)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        yield from _people(range(5), "u").to_batches()
+        raise RuntimeError("cut")
+
+    with pytest.raises(RuntimeError, match="cut"):
+        lake.merge(REF, batches(), ["id"], schema=SCHEMA)
+    assert lake.version(REF) == 0 and _rows(lake) == [(i, f"n{i}") for i in range(5)]
+
+
+def test_text_keys_are_pruned_with_quoted_literals(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "SMALL_ROWS", 0)
+    schema = pa.schema([pa.field("code", pa.string()), pa.field("v", pa.int64())])
+    lake.write(REF, pa.table({"code": ["a", "b'", "c"], "v": [1, 2, 3]}, schema=schema))
+    source = pa.table({"code": ["b'", "d"], "v": [20, 40]}, schema=schema)
+    lake.merge(REF, iter(source.to_batches()), ["code"], schema=schema)
+    got = lake.dataset(REF).to_table().sort_by("code").to_pylist()
+    assert got == [
+        {"code": "a", "v": 1},
+        {"code": "b'", "v": 20},
+        {"code": "c", "v": 3},
+        {"code": "d", "v": 40},
+    ]
