@@ -46,6 +46,7 @@ from govdata.security.roles import Permission
 __all__ = [
     "add_table",
     "claim_manual_run",
+    "start_manual_run",
     "rejected_rows",
     "run_in_background",
     "discover_tables",
@@ -342,6 +343,42 @@ def claim_manual_run(session: Session, actor: Actor, table_id: int) -> SourceTab
     if not claim(session, table.id, manual_owner(actor), due_only=False):
         session.refresh(table)
         raise Conflict("ingest.table_busy", table=table.lake_table, owner=table.lease_owner or "")
+    return table
+
+
+def start_manual_run(
+    session: Session,
+    sessions: sessionmaker[Session],
+    lake: Lake,
+    audit: AuditLog,
+    actor: Actor,
+    table_id: int,
+    *,
+    secret_key: str,
+    intake: Any,
+    full: bool,
+    defer: Callable[..., Any],
+) -> SourceTable:
+    """Claim a table for a manual run, audit the request, and hand the load to ``defer``.
+
+    ``defer`` runs ``run_in_background`` after the response (the API's and the portal's
+    ``BackgroundTasks.add_task``), so the request returns at once and the page polls progress.
+    """
+    table = claim_manual_run(session, actor, table_id)
+    audit.record(
+        session, actor, "ingest.run_request", target=f"ingest_table:{table.id}", detail={"full": full}
+    )
+    defer(
+        run_in_background,
+        sessions,
+        lake,
+        audit,
+        actor,
+        table.id,
+        secret_key=secret_key,
+        full=full,
+        intake=intake,
+    )
     return table
 
 

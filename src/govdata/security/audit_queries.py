@@ -1,4 +1,4 @@
-"""Read-side of the audit trail, for the auditor only."""
+"""Read-side of the audit trail, for the auditor only; each read is itself audited."""
 
 from __future__ import annotations
 
@@ -8,18 +8,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govdata.security.actor import Actor
+from govdata.security.audit import AuditLog, VerifyResult
 from govdata.security.models import AuditRecord
 from govdata.security.roles import Permission
 
 
+def verify_chain(session: Session, audit: AuditLog, actor: Actor) -> VerifyResult:
+    """Walk the chain for the auditor and record that it was checked, with the outcome."""
+    actor.require(Permission.AUDIT_READ)
+    result = audit.verify(session)
+    audit.record(session, actor, "audit.verified", outcome="ok" if result.ok else "broken")
+    return result
+
+
 def recent_records(
-    session: Session, actor: Actor, action: str | None = None, limit: int = 100
+    session: Session, audit: AuditLog, actor: Actor, action: str | None = None, limit: int = 100
 ) -> list[dict[str, Any]]:
+    """The newest records (optionally of one action), newest first; the read is audited."""
     actor.require(Permission.AUDIT_READ)
     stmt = select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(limit)
     if action:
         stmt = stmt.where(AuditRecord.action == action)
-    return [
+    rows = [
         {
             "seq": r.seq,
             "ts": r.ts.isoformat(),
@@ -35,3 +45,5 @@ def recent_records(
         }
         for r in session.execute(stmt).scalars()
     ]
+    audit.record(session, actor, "audit.read", rows=len(rows), detail={"action": action} if action else None)
+    return rows

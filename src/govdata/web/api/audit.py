@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from govdata.security.actor import Actor
-from govdata.security.audit_queries import recent_records
+from govdata.security.audit_queries import recent_records, verify_chain
 from govdata.security.roles import Permission
 from govdata.web.deps import PlatformDep, SessionDep, require
 
@@ -17,8 +17,7 @@ Auditor = Annotated[Actor, Depends(require(Permission.AUDIT_READ))]
 
 @router.get("/audit/verify")
 def verify(session: SessionDep, platform: PlatformDep, actor: Auditor) -> dict[str, Any]:
-    result = platform.audit.verify(session)
-    platform.audit.record(session, actor, "audit.verified", outcome="ok" if result.ok else "broken")
+    result = verify_chain(session, platform.audit, actor)
     return {
         "ok": result.ok,
         "records": result.records,
@@ -35,6 +34,4 @@ def records(
     action: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
-    rows = recent_records(session, actor, action=action, limit=limit)
-    platform.audit.record(session, actor, "audit.read", rows=len(rows))
-    return rows
+    return recent_records(session, platform.audit, actor, action=action, limit=limit)

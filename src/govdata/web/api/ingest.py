@@ -118,18 +118,17 @@ def run_table(
     full: bool = False,
 ) -> dict[str, Any]:
     """Start a load now (in the background; poll ``GET /api/v1/ingest/runs?table_id=``)."""
-    table = service.claim_manual_run(session, actor, table_id)
-    platform.audit.record(session, actor, "ingest.run_request", target=f"ingest_table:{table.id}")
-    background.add_task(
-        service.run_in_background,
+    table = service.start_manual_run(
+        session,
         platform.sessions,
         platform.lake,
         platform.audit,
         actor,
-        table.id,
+        table_id,
         secret_key=platform.settings.secret_key.get_secret_value(),
-        full=full,
         intake=IntakeOptions.from_settings(platform.settings),
+        full=full,
+        defer=background.add_task,
     )
     return {"table_id": table.id, "started": True}
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from govdata.security.actor import Actor
-from govdata.security.audit_queries import recent_records
+from govdata.security.audit_queries import recent_records, verify_chain
 from govdata.security.roles import Permission
 from govdata.web.deps import PlatformDep, SessionDep, require
 from govdata.web.pages.view import render_page
@@ -28,10 +28,8 @@ def audit_page(
     action: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
-    result = platform.audit.verify(session)
-    platform.audit.record(session, actor, "audit.verified", outcome="ok" if result.ok else "broken")
-    rows = recent_records(session, actor, action=action or None, limit=limit)
-    platform.audit.record(session, actor, "audit.read", rows=len(rows))
+    result = verify_chain(session, platform.audit, actor)
+    rows = recent_records(session, platform.audit, actor, action=action or None, limit=limit)
     return render_page(
         request, "audit/list.html", {"records": rows, "verify": result, "action": action or ""}
     )

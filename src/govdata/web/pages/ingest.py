@@ -212,18 +212,17 @@ def run_now(
     background: BackgroundTasks,
     full: Annotated[bool, Form()] = False,
 ) -> Response:
-    table = service.claim_manual_run(session, actor, table_id)
-    platform.audit.record(session, actor, "ingest.run_request", target=f"ingest_table:{table.id}")
-    background.add_task(
-        service.run_in_background,
+    table = service.start_manual_run(
+        session,
         platform.sessions,
         platform.lake,
         platform.audit,
         actor,
-        table.id,
+        table_id,
         secret_key=platform.settings.secret_key.get_secret_value(),
-        full=full,
         intake=intake.IntakeOptions.from_settings(platform.settings),
+        full=full,
+        defer=background.add_task,
     )
     if request.headers.get("hx-request"):
         return _progress(request, session, actor, table.id)
