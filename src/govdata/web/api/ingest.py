@@ -7,6 +7,7 @@ on its own department only; freshness (run metadata, no data) is for every ``OVE
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from govdata.ingest import intake, queries, service
+from govdata.ingest import history, intake, queries, service
 from govdata.ingest.intake import IntakeOptions
 from govdata.security.actor import Actor
 from govdata.security.roles import Permission
@@ -257,3 +258,35 @@ def csv_response(rows: Any, filename: str) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get("/ingest/tables/{table_id}/versions")
+def versions(
+    table_id: int, session: SessionDep, platform: PlatformDep, actor: Operator
+) -> list[dict[str, Any]]:
+    """Every version of the lake table: when, operation, rows added/updated/deleted."""
+    return history.table_versions(session, platform.lake, actor, table_id)
+
+
+@router.get("/ingest/tables/{table_id}/rows")
+def rows_as_of(
+    table_id: int,
+    session: SessionDep,
+    platform: PlatformDep,
+    actor: Operator,
+    as_of: dt.datetime | None = None,
+    version: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=history.MAX_ROWS)] = 100,
+) -> dict[str, Any]:
+    """The table as it stood at ``as_of`` (or at ``version``): the providing department's own rows."""
+    at, total, rows = history.rows_as_of(
+        session, platform.lake, platform.audit, actor, table_id, when=as_of, version=version, limit=limit
+    )
+    return {
+        "version": at,
+        "total": total,
+        "rows": [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+            for r in rows.to_pylist()
+        ],
+    }
