@@ -89,6 +89,7 @@ def database_cases(args: argparse.Namespace, work: Path) -> list[Result]:
                 out.append(result)
         # incremental through run_table: a full load (sets the cursor), then two kinds of 1 % change
         inc_args = {"lake": str(work / "lake" / f"{backend}_runner"), "work": str(work), "backend": backend}
+        seed.touch_one_percent(backend, args.rows)  # distinct cursor values before the snapshot
         full = run_case(backend, "govdata full load (run_table, full=True)", "runner_full", **inc_args)
         seed.add_new_rows(backend, args.rows)
         try:
@@ -151,16 +152,22 @@ def _excel(csv: Path, xlsx: Path, rows: int) -> None:
     wb.save(xlsx)
 
 
-def machine() -> str:
+def _version(package: str) -> str:
     import importlib.metadata as md
+
+    try:
+        return md.version(package)
+    except md.PackageNotFoundError:
+        return "not installed"
+
+
+def machine() -> str:
 
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                 if ln.startswith("model name")), platform.processor())  # fmt: skip
-    versions = ", ".join(
-        f"{p} {md.version(p)}"
-        for p in ("deltalake", "pyarrow", "duckdb", "adbc-driver-postgresql", "connectorx", "dlt", "pandas")
-    )
+    names = ("deltalake", "pyarrow", "duckdb", "adbc-driver-postgresql", "connectorx", "dlt", "pandas")
+    versions = ", ".join(f"{p} {_version(p)}" for p in names)
     pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-Atc", "SHOW server_version"],
                         capture_output=True, text=True).stdout.strip()  # fmt: skip
     maria = subprocess.run(["mariadb", "-h", "127.0.0.1", "-u", "root", "-N", "-e", "SELECT VERSION()"],

@@ -127,21 +127,29 @@ def _next_stamp(backend: str) -> str:
     return f"{top + dt.timedelta(minutes=1):%Y-%m-%d %H:%M:%S}"  # type: ignore[operator]
 
 
+def _spread(backend: str, stamp: str) -> str:
+    """SQL for ``stamp`` plus ``id`` seconds: changed rows get distinct cursor values, as in real
+    systems — so the inclusive cursor re-reads one row at the boundary, not a whole batch."""
+    if backend == "postgresql":
+        return f"TIMESTAMP '{stamp}' + id * INTERVAL '1 second'"
+    return f"TIMESTAMP '{stamp}' + INTERVAL id SECOND"
+
+
 def touch_one_percent(backend: str, rows: int) -> None:
     """Random 1 % updates: every 100th row gets a new marital code and a new ``updated_at``."""
-    stamp = _next_stamp(backend)
-    _execute(backend, f"UPDATE {TABLE} SET updated_at = TIMESTAMP '{stamp}', hyzk = '22' WHERE id % 100 = 0")  # noqa: S608
+    stamp = _spread(backend, _next_stamp(backend))
+    _execute(backend, f"UPDATE {TABLE} SET updated_at = {stamp}, hyzk = '22' WHERE id % 100 = 0")  # noqa: S608
 
 
 def add_new_rows(backend: str, rows: int) -> None:
     """A realistic increment of 1 %: 0.9 % new rows (keys past the end) + 0.1 % updates of recent rows."""
-    stamp = _next_stamp(backend)
+    stamp = _spread(backend, _next_stamp(backend))
     new, recent = rows * 9 // 1000, rows // 1000
     _execute(
         backend,
         f"INSERT INTO {TABLE} SELECT id + {rows}, rkid, xm, sfzh, xb, csrq, mz, hyzk, hjdz, hh, lxdh, djrq, "  # noqa: S608
-        f"TIMESTAMP '{stamp}' FROM {TABLE} WHERE id <= {new}",
-        f"UPDATE {TABLE} SET updated_at = TIMESTAMP '{stamp}', hyzk = '23' WHERE id > {rows - recent} AND id <= {rows}",  # noqa: S608
+        f"{stamp} FROM {TABLE} WHERE id <= {new}",
+        f"UPDATE {TABLE} SET updated_at = {stamp}, hyzk = '23' WHERE id > {rows - recent} AND id <= {rows}",  # noqa: S608
     )
 
 

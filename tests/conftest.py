@@ -30,9 +30,14 @@ PASSWORD = "Demo#Passw0rd"
 PG_BASE = os.environ.get("GOVDATA_TEST_DATABASE_URL")
 
 
+_CREATED: list[str] = []
+
+
 def _pg_url_for(worker: str) -> str:
     base = sa.make_url(PG_BASE or "")
-    name = f"govdata_test_{worker}"
+    # The process id keeps two runs on one server (two developers, or CI beside a developer)
+    # from dropping each other's databases; they are dropped again when the run ends.
+    name = f"govdata_test_{worker}_{os.getpid()}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -42,7 +47,23 @@ def _pg_url_for(worker: str) -> str:
         pytest.exit(f"PostgreSQL at {base.render_as_string(hide_password=True)} is unreachable: {exc}", 3)
     finally:
         admin.dispose()
+    _CREATED.append(name)
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """Set up first, torn down last: drop every database this run created on PostgreSQL."""
+    yield
+    if not _CREATED:
+        return
+    admin = sa.create_engine(sa.make_url(PG_BASE or ""), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for name in _CREATED:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def fresh_metadata_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:

@@ -16,11 +16,17 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from govdata.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from govdata.lake.store import TableRef
+
 POS = "__pos"
+ONLY_KEY = "__only_key"  # marks a source row that only says "this key still exists"
 SMALL_ROWS = 1_000_000  # up to this many staged rows the source is handed over as one table
 DUCKDB_MEMORY = "1GB"  # DuckDB spills to the staging directory beyond this
 BATCH_ROWS = 64 * 1024
@@ -128,3 +134,82 @@ class Staged:
         )
         out = self.con.sql(sql).to_arrow_table()
         return out.cast(present.select(keys).schema)
+
+
+# ---------------------------------------------------------------- a MERGE's source, in memory
+
+
+def check_keys(ref: TableRef, schema: pa.Schema, keys: list[str]) -> None:
+    """Raise ``lake.merge_keys`` unless ``keys`` is non-empty and every key is a column of ``schema``."""
+    missing = [k for k in keys if k not in schema.names]
+    if not keys or missing:
+        raise InvalidInput("lake.merge_keys", table=ref.key, keys=", ".join(missing or keys) or "-")
+
+
+def rangeable(type_: pa.DataType) -> bool:
+    return pa.types.is_integer(type_) or pa.types.is_string(type_) or pa.types.is_large_string(type_)
+
+
+def range_predicate(key: str, low: Any, high: Any) -> str | None:
+    """``low <= t.key <= high`` as a merge predicate (integer or text keys), so files outside are skipped."""
+
+    def literal(value: Any) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(int(value))
+        return "'" + str(value).replace("'", "''") + "'"
+
+    if low is None or high is None:
+        return None
+    col = f"t.{ident(key)}"
+    return f"{col} >= {literal(low)} AND {col} <= {literal(high)}"
+
+
+def last_per_key(table: pa.Table, keys: list[str]) -> pa.Table:
+    """``table`` with one row per key: the last one (rows later in the source win)."""
+    import duckdb
+
+    cols = ", ".join(ident(k) for k in keys)
+    con = duckdb.connect()
+    try:
+        con.register("src", table)
+        dupes = con.sql(f"SELECT count(*) - count(DISTINCT ({cols})) FROM src").fetchall()[0][0]  # noqa: S608
+        if not dupes:
+            return table
+        numbered = table.append_column("__pos", pa.array(range(table.num_rows), pa.int64()))
+        con.register("numbered", numbered)
+        out = con.sql(
+            f"SELECT * EXCLUDE (__pos, __rn) FROM (SELECT *, row_number() OVER "  # noqa: S608 — quoted identifiers
+            f"(PARTITION BY {cols} ORDER BY __pos DESC) AS __rn FROM numbered) WHERE __rn = 1 ORDER BY __pos"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return out.cast(table.schema)
+
+
+def absent(present: pa.Table, data: pa.Table, keys: list[str]) -> pa.Table:
+    """The keys of ``present`` that ``data`` lacks."""
+    import duckdb
+
+    on = " AND ".join(f"p.{ident(k)} IS NOT DISTINCT FROM d.{ident(k)}" for k in keys)
+    con = duckdb.connect()
+    try:
+        con.register("p", present.select(keys))
+        con.register("d", data.select(keys))
+        sql = f"SELECT p.* FROM p WHERE NOT EXISTS (SELECT 1 FROM d WHERE {on})"  # noqa: S608 — quoted
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+
+
+def key_rows(extra: pa.Table, keys: list[str], schema: pa.Schema) -> pa.Table:
+    """Rows of ``schema`` holding only the keys in ``extra``, flagged key-only."""
+    n = extra.num_rows
+    arrays = []
+    for field in schema:
+        if field.name == ONLY_KEY:
+            arrays.append(pa.repeat(pa.scalar(True), n))
+        elif field.name in keys:
+            arrays.append(extra.column(field.name).cast(field.type))
+        else:
+            arrays.append(pa.nulls(n, field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)

@@ -23,13 +23,22 @@ from typing import Any
 import pyarrow as pa
 
 from govdata.errors import InvalidInput, NotFound
-from govdata.lake.staging import SMALL_ROWS, Staged
+from govdata.lake.staging import (
+    ONLY_KEY,
+    SMALL_ROWS,
+    Staged,
+    absent,
+    check_keys,
+    key_rows,
+    last_per_key,
+    range_predicate,
+    rangeable,
+)
 from govdata.lake.writing import PREFETCH, prefetch, write_options, writer_properties
 
 LAYERS = ("raw", "std", "fact", "topic", "base")
 QUARANTINE = "_quarantine"  # rejected rows; deliberately not a layer
 STAGING = "_staging"  # MERGE sources staged on disk while a merge runs
-ONLY_KEY = "__only_key"  # marks a source row that only says "this key still exists"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -166,14 +175,14 @@ class Lake:
         """
         keys = list(keys)
         if isinstance(data, pa.Table):
-            _check_keys(ref, data.schema, keys)
-            table = _last_per_key(data, keys)
+            check_keys(ref, data.schema, keys)
+            table = last_per_key(data, keys)
             return self._merge_table(ref, table, keys, delete_missing, present_keys, evolve)
         if isinstance(data, pa.RecordBatchReader):
             schema = data.schema
         elif schema is None:
             raise InvalidInput("lake.schema_required", table=ref.key)
-        _check_keys(ref, schema, keys)
+        check_keys(ref, schema, keys)
         with Staged(prefetch(data, PREFETCH), schema, self._staging_dir()) as staged:
             if staged.rows <= SMALL_ROWS:
                 table = pa.Table.from_batches(list(staged.unique(keys)), schema=schema)
@@ -201,14 +210,14 @@ class Lake:
             return WriteResult(version=self.version(ref), rows=table.num_rows, inserted=table.num_rows)
         source = table.append_column(ONLY_KEY, pa.repeat(pa.scalar(False), table.num_rows))
         if delete_missing and present_keys is not None:
-            extra = _absent(present_keys, table, keys)
-            source = pa.concat_tables([source, _key_rows(extra, keys, source.schema)])
+            extra = absent(present_keys, table, keys)
+            source = pa.concat_tables([source, key_rows(extra, keys, source.schema)])
         prune = None
-        if not delete_missing and len(keys) == 1 and _rangeable(table.schema.field(keys[0]).type):
+        if not delete_missing and len(keys) == 1 and rangeable(table.schema.field(keys[0]).type):
             import pyarrow.compute as pc
 
             bounds = pc.min_max(table.column(keys[0]))
-            prune = _range_predicate(keys[0], bounds["min"].as_py(), bounds["max"].as_py())
+            prune = range_predicate(keys[0], bounds["min"].as_py(), bounds["max"].as_py())
         # a materialised source also lets the merge prune target files by the source's statistics
         return self._execute(ref, source, keys, delete_missing, evolve, streamed=False, prune=prune)
 
@@ -224,7 +233,7 @@ class Lake:
         schema = pa.schema([*staged.schema, pa.field(ONLY_KEY, pa.bool_())])
         extra = None
         if delete_missing and present_keys is not None:
-            extra = _key_rows(staged.absent_keys(present_keys, keys), keys, schema)
+            extra = key_rows(staged.absent_keys(present_keys, keys), keys, schema)
 
         def batches() -> Iterator[pa.RecordBatch]:
             for batch in staged.unique(keys):
@@ -234,8 +243,8 @@ class Lake:
                 yield from extra.to_batches()
 
         prune = None
-        if not delete_missing and len(keys) == 1 and _rangeable(staged.schema.field(keys[0]).type):
-            prune = _range_predicate(keys[0], *staged.key_range(keys[0]))
+        if not delete_missing and len(keys) == 1 and rangeable(staged.schema.field(keys[0]).type):
+            prune = range_predicate(keys[0], *staged.key_range(keys[0]))
         source = pa.RecordBatchReader.from_batches(schema, batches())
         return self._execute(ref, source, keys, delete_missing, evolve, streamed=True, prune=prune)
 
@@ -417,78 +426,3 @@ def _ident(name: str) -> str:
 
 def _q(alias: str, name: str) -> str:
     return f"{alias}.{_ident(name)}"
-
-
-def _check_keys(ref: TableRef, schema: pa.Schema, keys: list[str]) -> None:
-    missing = [k for k in keys if k not in schema.names]
-    if not keys or missing:
-        raise InvalidInput("lake.merge_keys", table=ref.key, keys=", ".join(missing or keys) or "-")
-
-
-def _rangeable(type_: pa.DataType) -> bool:
-    return pa.types.is_integer(type_) or pa.types.is_string(type_) or pa.types.is_large_string(type_)
-
-
-def _range_predicate(key: str, low: Any, high: Any) -> str | None:
-    """``low <= t.key <= high`` as a merge predicate (integer or text keys), so files outside are skipped."""
-
-    def literal(value: Any) -> str:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(int(value))
-        return "'" + str(value).replace("'", "''") + "'"
-
-    if low is None or high is None:
-        return None
-    col = _q("t", key)
-    return f"{col} >= {literal(low)} AND {col} <= {literal(high)}"
-
-
-def _last_per_key(table: pa.Table, keys: list[str]) -> pa.Table:
-    """``table`` with one row per key: the last one (rows later in the source win)."""
-    import duckdb
-
-    cols = ", ".join(_ident(k) for k in keys)
-    con = duckdb.connect()
-    try:
-        con.register("src", table)
-        dupes = con.sql(f"SELECT count(*) - count(DISTINCT ({cols})) FROM src").fetchall()[0][0]  # noqa: S608
-        if not dupes:
-            return table
-        numbered = table.append_column("__pos", pa.array(range(table.num_rows), pa.int64()))
-        con.register("numbered", numbered)
-        out = con.sql(
-            f"SELECT * EXCLUDE (__pos, __rn) FROM (SELECT *, row_number() OVER "  # noqa: S608 — quoted identifiers
-            f"(PARTITION BY {cols} ORDER BY __pos DESC) AS __rn FROM numbered) WHERE __rn = 1 ORDER BY __pos"
-        ).to_arrow_table()
-    finally:
-        con.close()
-    return out.cast(table.schema)
-
-
-def _absent(present: pa.Table, data: pa.Table, keys: list[str]) -> pa.Table:
-    """The keys of ``present`` that ``data`` lacks."""
-    import duckdb
-
-    on = " AND ".join(f"p.{_ident(k)} IS NOT DISTINCT FROM d.{_ident(k)}" for k in keys)
-    con = duckdb.connect()
-    try:
-        con.register("p", present.select(keys))
-        con.register("d", data.select(keys))
-        sql = f"SELECT p.* FROM p WHERE NOT EXISTS (SELECT 1 FROM d WHERE {on})"  # noqa: S608 — quoted
-        return con.sql(sql).to_arrow_table()
-    finally:
-        con.close()
-
-
-def _key_rows(extra: pa.Table, keys: list[str], schema: pa.Schema) -> pa.Table:
-    """Rows of ``schema`` holding only the keys in ``extra``, flagged key-only."""
-    n = extra.num_rows
-    arrays = []
-    for field in schema:
-        if field.name == ONLY_KEY:
-            arrays.append(pa.repeat(pa.scalar(True), n))
-        elif field.name in keys:
-            arrays.append(extra.column(field.name).cast(field.type))
-        else:
-            arrays.append(pa.nulls(n, field.type))
-    return pa.Table.from_arrays(arrays, schema=schema)
