@@ -2,8 +2,21 @@
 
 from fastapi import APIRouter
 
-from govdata.web.api import audit, auth, catalog, ingest, ingest_push, opendata, overview, share
+from govdata.web.api import (
+    audit,
+    auth,
+    catalog,
+    catalog_excel,
+    catalog_stats,
+    ingest,
+    ingest_push,
+    opendata,
+    overview,
+    share,
+)
 
 router = APIRouter()
 for module in (auth, overview, catalog, share, opendata, audit, ingest, ingest_push):
     router.include_router(module.router)
+router.include_router(catalog_stats.router)
+router.include_router(catalog_excel.router)

@@ -2,8 +2,21 @@
 
 from fastapi import APIRouter
 
-from govdata.web.pages import account, audit, auth, catalog, home, ingest, opendata, share
+from govdata.web.pages import (
+    account,
+    audit,
+    auth,
+    catalog,
+    catalog_excel,
+    catalog_stats,
+    home,
+    ingest,
+    opendata,
+    share,
+)
 
 router = APIRouter(include_in_schema=False)
 for module in (auth, home, catalog, share, opendata, audit, account, ingest):
     router.include_router(module.router)
+router.include_router(catalog_stats.router)
+router.include_router(catalog_excel.router)

@@ -1,4 +1,4 @@
-"""Catalog pages: search with facets (HTMX partial for the results) and one resource with its items.
+"""Catalog pages: search with facet counts (HTMX partial for the results) and one resource with its items.
 
 A data user sees an apply form on a resource it may request; the form posts to /share/apply.
 Raises ``NotFound`` (via the catalog service) for an unknown resource code.
@@ -7,12 +7,14 @@ Raises ``NotFound`` (via the catalog service) for an unknown resource code.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from govdata.catalog import OpenType, ShareType, get_resource, search_resources, to_out
+from govdata.catalog import OpenType, ShareType, get_resource, to_out
+from govdata.catalog.search import SearchFilters, search
 from govdata.catalog.vocab import label
 from govdata.security.actor import Actor
 from govdata.security.org import list_departments
@@ -25,27 +27,37 @@ Reader = Annotated[Actor, Depends(require(Permission.CATALOG_READ))]
 PAGE_SIZE = 50
 
 
+FILTERS = ("department", "category", "share_type", "open_type", "update_cycle", "format")
+
+
 def _results(
-    session: Session,
-    actor: Actor,
-    language: str,
-    q: str | None,
-    department: str | None,
-    share_type: str | None,
-    open_type: str | None,
-    offset: int,
+    session: Session, actor: Actor, language: str, q: str, filters: dict[str, str], offset: int
 ) -> dict[str, Any]:
-    rows, total = search_resources(
+    """One page of results and the facet counts of the whole filtered set, each count a link."""
+    found = search(
         session,
         actor,
-        q=q or None,
-        department=department or None,
-        share_type=share_type or None,
-        open_type=open_type or None,
-        limit=PAGE_SIZE,
-        offset=offset,
+        q or None,
+        SearchFilters(**{k: v or None for k, v in filters.items()}),
+        PAGE_SIZE,
+        offset,
+        lang=language,
     )
-    return {"resources": [to_out(r, language) for r in rows], "total": total}
+    base = {"q": q, **filters} | ({"lang": "en"} if language == "en" else {})
+    facet_links = {
+        facet: [
+            {**c.model_dump(), "active": filters.get(facet) == c.value, "href": _toggle(base, facet, c.value)}
+            for c in counts
+        ]
+        for facet, counts in found.facets.items()
+    }
+    return {"resources": found.items, "total": found.total, "facet_links": facet_links}
+
+
+def _toggle(base: dict[str, str], facet: str, value: str) -> str:
+    """The catalog URL with ``facet`` set to ``value``, or without it when it is already set."""
+    wanted = base | {facet: "" if base.get(facet) == value else value}
+    return "/catalog?" + urlencode({k: v for k, v in wanted.items() if v})
 
 
 def _facets(session: Session, language: str) -> dict[str, Any]:
@@ -65,12 +77,18 @@ def catalog(
     department: str = "",
     share_type: str = "",
     open_type: str = "",
+    category: str = "",
+    update_cycle: str = "",
+    format: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     language = lang(request)
-    ctx = _results(session, actor, language, q, department, share_type, open_type, offset)
+    filters = dict(
+        zip(FILTERS, (department, category, share_type, open_type, update_cycle, format), strict=True)
+    )
+    ctx = _results(session, actor, language, q, filters, offset)
     ctx.update(_facets(session, language))
-    ctx["filters"] = {"q": q, "department": department, "share_type": share_type, "open_type": open_type}
+    ctx["filters"] = {"q": q, **filters}
     return render_page(request, "catalog/list.html", ctx)
 
 
@@ -83,10 +101,16 @@ def catalog_search(
     department: str = "",
     share_type: str = "",
     open_type: str = "",
+    category: str = "",
+    update_cycle: str = "",
+    format: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    """The results table alone, for HTMX to swap in as the user types or picks a facet."""
-    ctx = _results(session, actor, lang(request), q, department, share_type, open_type, offset)
+    """Facet counts and the results table, for HTMX to swap in as the user types or picks a filter."""
+    filters = dict(
+        zip(FILTERS, (department, category, share_type, open_type, update_cycle, format), strict=True)
+    )
+    ctx = _results(session, actor, lang(request), q, filters, offset)
     return render_page(request, "catalog/_results.html", ctx)
 
 

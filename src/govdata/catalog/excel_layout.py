@@ -1,0 +1,106 @@
+"""The catalog workbook's layout: sheets, columns, vocabularies and the version marker.
+
+Shared by the template/export writer (``catalog.excel``) and the importer (``catalog.excel_import``),
+so that both always agree on the layout. Raises nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from govdata.catalog.models import Category, OpenType, ShareType, UpdateCycle
+from govdata.catalog.vocab import label
+from govdata.i18n import text
+from govdata.security.masking import MASKERS
+
+TEMPLATE_VERSION = "2025.1"
+MARKER = "govdata-catalog-template"
+META_SHEET = "_govdata"
+MAX_BYTES = 50 * 1024 * 1024
+FIRST_DATA_ROW = 3  # row 1: Chinese headers, row 2: English headers
+VALIDATED_ROWS = 5000  # drop-downs cover at least this many data rows
+FORMATS = ("数据库", "电子表格", "电子文件", "图形图像", "流媒体", "其他")
+DATA_TYPES = {
+    "字符": "字符",
+    "数值": "数值",
+    "日期": "日期",
+    "日期时间": "日期时间",
+    "布尔": "布尔",
+    "二进制": "二进制",
+    "string": "字符",
+    "number": "数值",
+    "date": "日期",
+    "datetime": "日期时间",
+    "boolean": "布尔",
+    "binary": "二进制",
+}
+YES = {"是", "y", "yes", "true", "1", "√"}
+NO = {"否", "n", "no", "false", "0"}
+MAX_LENGTH = 100_000
+DIGITS = re.compile(r"^\d+$")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    width: int
+    required: bool = False
+    limit: int | None = None  # most characters allowed
+
+
+RESOURCE_COLUMNS = (
+    Column("code", 30, True, 100),
+    Column("name", 26, True, 200),
+    Column("department", 12, True, 50),
+    Column("summary", 40, True),
+    Column("category", 10, True),
+    Column("format", 12, True, 32),
+    Column("share_type", 14, True),
+    Column("share_condition", 28),
+    Column("share_basis", 28),
+    Column("open_type", 14, True),
+    Column("update_cycle", 10, True),
+    Column("lake_table", 24, False, 200),
+    Column("key_column", 14, False, 100),
+)
+ITEM_COLUMNS = (
+    Column("resource", 30, True, 100),
+    Column("position", 8),
+    Column("item_name", 22, True, 200),
+    Column("column", 18, True, 100),
+    Column("data_type", 12, True),
+    Column("length", 8),
+    Column("masking", 14),
+    Column("sensitive", 8),
+    Column("required", 8),
+)
+VOCAB: dict[str, tuple[str, type[Any]]] = {
+    "category": ("category", Category),
+    "share_type": ("share_type", ShareType),
+    "open_type": ("open_type", OpenType),
+    "update_cycle": ("update_cycle", UpdateCycle),
+}
+
+
+def header(key: str, lang: str = "zh") -> str:
+    return text(f"catalog_x.col.{key}", lang)
+
+
+def sheet_name(key: str) -> str:
+    return text(f"catalog_x.sheet.{key}", "zh")
+
+
+def choices() -> dict[str, tuple[list[str], bool]]:
+    """Drop-down values per column key, and whether other values are refused (False: warn only)."""
+    yes_no = [text("catalog_x.yes"), text("catalog_x.no")]
+    found: dict[str, tuple[list[str], bool]] = {
+        key: ([label(kind, m.value) for m in enum], True) for key, (kind, enum) in VOCAB.items()
+    }
+    found["format"] = (list(FORMATS), False)
+    found["data_type"] = ([k for k, v in DATA_TYPES.items() if k == v], True)
+    found["masking"] = (MASKERS.names(), True)
+    found["sensitive"] = (yes_no, True)
+    found["required"] = (yes_no, True)
+    return found
