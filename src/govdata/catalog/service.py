@@ -22,6 +22,7 @@ from govdata.catalog.models import (
     UpdateCycle,
 )
 from govdata.catalog.schemas import ItemOut, ResourceIn, ResourceOut
+from govdata.catalog.search_index import index_resource
 from govdata.catalog.vocab import label, parse
 from govdata.db.base import utcnow
 from govdata.errors import Conflict, InvalidInput, NotFound
@@ -80,6 +81,7 @@ def create_resource(session: Session, audit: AuditLog, actor: Actor, data: Resou
     )
     session.add(res)
     session.flush()
+    index_resource(session, res)
     audit.record(session, actor, "catalog.resource_created", target=f"resource:{res.code}")
     return res
 
@@ -90,6 +92,7 @@ def publish_resource(session: Session, audit: AuditLog, actor: Actor, code: str)
     actor.require_department(res.department_id)
     res.status = ResourceStatus.PUBLISHED.value
     res.published_at = utcnow()
+    index_resource(session, res)
     audit.record(session, actor, "catalog.resource_published", target=f"resource:{res.code}")
     return res
 
