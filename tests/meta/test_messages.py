@@ -24,43 +24,7 @@ SRC = Path(govdata.errors.__file__).resolve().parent
 # Codes that have a message but no ``<code>.hint`` yet. The list may only shrink: a new code needs a
 # hint (STYLE.md: "Every code has a zh_CN and an en message plus a hint"), and a code that gains one
 # must leave this list.
-HINT_DEBT = frozenset(
-    {
-        "auth.csrf",
-        "auth.other_department",
-        "auth.required",
-        "auth.session_expired",
-        "auth.session_invalid",
-        "auth.weak_password",
-        "catalog.bad_value",
-        "catalog.duplicate_code",
-        "catalog.no_basis",
-        "catalog.no_condition",
-        "catalog.not_found",
-        "error.unknown",
-        "error.validation",
-        "lake.bad_layer",
-        "lake.bad_name",
-        "lake.schema_required",
-        "lake.table_not_found",
-        "opendata.not_open",
-        "security.bad_role",
-        "security.bad_uscc",
-        "security.department_required",
-        "security.duplicate_department",
-        "security.duplicate_user",
-        "security.unknown_department",
-        "share.already_decided",
-        "share.application_not_found",
-        "share.bad_days",
-        "share.no_data",
-        "share.no_department",
-        "share.not_shareable",
-        "share.purpose_required",
-        "share.reason_required",
-        "share.unknown_fields",
-    }
-)
+HINT_DEBT: frozenset[str] = frozenset()  # every raised code has a hint; keep it that way
 
 
 @dataclass(frozen=True)
