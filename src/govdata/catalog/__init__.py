@@ -9,6 +9,7 @@ from govdata.catalog.service import (
     publish_resource,
     search_resources,
     to_out,
+    to_outs,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "publish_resource",
     "search_resources",
     "to_out",
+    "to_outs",
 ]

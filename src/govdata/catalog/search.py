@@ -41,7 +41,7 @@ from govdata.catalog.search_index import (
     normalize,
     pg_query,
 )
-from govdata.catalog.service import to_out
+from govdata.catalog.service import to_outs
 from govdata.catalog.vocab import label, parse
 from govdata.errors import InvalidInput
 from govdata.security.actor import Actor
@@ -102,7 +102,7 @@ def search(
         total = int(session.execute(select(func.count()).select_from(hits.subquery())).scalar_one())
     items: list[ResourceOut] = []
     if with_items and total > offset:
-        items = [to_out(r, lang) for r in _page(session, hits, words, limit, offset)]
+        items = to_outs(list(_page(session, hits, words, limit, offset)), lang)
     return SearchResult(total=total, items=items, facets=facets)
 
 

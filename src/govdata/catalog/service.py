@@ -118,6 +118,18 @@ def logical_source(session: Session, resource: Resource) -> SourceTable | None:
     ).scalar_one_or_none()
 
 
+def logical_resource_ids(session: Session, ids: list[int]) -> set[int]:
+    """Which of ``ids`` are answered in place by a logical source table — one query for a page."""
+    from govdata.ingest import SourceTable  # the ingest pillar imports the catalog: import late
+
+    if not ids:
+        return set()
+    rows = session.execute(
+        select(SourceTable.resource_id).where(SourceTable.resource_id.in_(ids), SourceTable.mode == "logical")
+    )
+    return {int(r[0]) for r in rows}
+
+
 def aggregation(resource: Resource) -> str:
     """``"logical"`` when a logical source table is linked to ``resource``, else ``"physical"``."""
     session = object_session(resource)
@@ -178,7 +190,17 @@ def open_resources(session: Session) -> list[Resource]:
     )
 
 
-def to_out(res: Resource, lang: str = "zh") -> ResourceOut:
+def to_outs(resources: list[Resource], lang: str = "zh") -> list[ResourceOut]:
+    """``to_out`` for a page of resources, asking once which of them are logical."""
+    if not resources:
+        return []
+    session = object_session(resources[0])
+    logical = logical_resource_ids(session, [r.id for r in resources]) if session is not None else set()
+    return [to_out(r, lang, logical=r.id in logical) for r in resources]
+
+
+def to_out(res: Resource, lang: str = "zh", *, logical: bool | None = None) -> ResourceOut:
+    """The reader's view of a resource; ``logical`` when already known (see ``to_outs``)."""
     return ResourceOut(
         code=res.code,
         name=res.name,
@@ -197,7 +219,7 @@ def to_out(res: Resource, lang: str = "zh") -> ResourceOut:
         status=res.status,
         published_at=res.published_at,
         lake_table=res.lake_table,
-        aggregation=aggregation(res),
+        aggregation=aggregation(res) if logical is None else ("logical" if logical else "physical"),
         items=[
             ItemOut(
                 column=i.column,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from govdata.catalog import to_out
+from govdata.catalog import to_outs
 from govdata.opendata import download_csv, open_resources
 from govdata.security.actor import Actor
 from govdata.security.roles import Permission
@@ -19,7 +19,7 @@ Public = Annotated[Actor, Depends(require(Permission.PUBLIC))]
 
 @router.get("/open/resources")
 def list_open(session: SessionDep, _: Public) -> list[dict[str, Any]]:
-    return [to_out(r).model_dump(mode="json") for r in open_resources(session)]
+    return [r.model_dump(mode="json") for r in to_outs(open_resources(session))]
 
 
 @router.get("/open/resources/{code:path}/download.csv")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from govdata.catalog import to_out
+from govdata.catalog import to_outs
 from govdata.opendata import open_resources
 from govdata.security.actor import Actor
 from govdata.security.roles import Permission
@@ -23,5 +23,5 @@ def open_data(
 ) -> Response:
     language = lang(request)
     return render_page(
-        request, "opendata/list.html", {"resources": [to_out(r, language) for r in open_resources(session)]}
+        request, "opendata/list.html", {"resources": to_outs(open_resources(session), language)}
     )
