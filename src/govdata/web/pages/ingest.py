@@ -18,6 +18,8 @@ from fastapi.responses import Response
 from pydantic import SecretStr
 
 from govdata.errors import InvalidInput
+from govdata.i18n import text
+from govdata.i18n.messages import MESSAGES
 from govdata.ingest import intake, intake_watch, queries, service
 from govdata.ingest.connectors import connector_names, get_connector
 from govdata.ingest.models import DriftPolicy, LoadMode, RejectPolicy
@@ -25,7 +27,7 @@ from govdata.security.actor import Actor
 from govdata.security.roles import Permission
 from govdata.web.api.ingest import csv_response
 from govdata.web.deps import PlatformDep, SessionDep, require
-from govdata.web.pages.view import redirect, render_page
+from govdata.web.pages.view import lang, redirect, render_page
 
 router = APIRouter()
 Operator = Annotated[Actor, Depends(require(Permission.INGEST_RUN))]
@@ -34,8 +36,8 @@ SECRET_WORDS = ("password", "token", "secret")
 CFG = "cfg_"
 
 
-def config_fields(connector: str) -> list[dict[str, Any]]:
-    """The form fields of a connector's Pydantic ``Config``: name, description, default, secret."""
+def config_fields(connector: str, language: str = "zh") -> list[dict[str, Any]]:
+    """The form fields of a connector's Pydantic ``Config``: name, label, description, default, secret."""
     fields = []
     for name, info in get_connector(connector).Config.model_fields.items():
         key = info.alias or name
@@ -44,6 +46,9 @@ def config_fields(connector: str) -> list[dict[str, Any]]:
         fields.append(
             {
                 "name": key,
+                "label": text(f"ingest.config.{key}", language)
+                if f"ingest.config.{key}" in MESSAGES
+                else key,
                 "description": info.description or "",
                 "required": info.is_required(),
                 "default": "" if default is None or secret else default,
@@ -85,7 +90,7 @@ def sources_page(
         "tables": tables,
         "connectors": names,
         "connector": chosen,
-        "fields": config_fields(chosen) if chosen else [],
+        "fields": config_fields(chosen, lang(request)) if chosen else [],
         "modes": [m.value for m in LoadMode],
         "drift_policies": [p.value for p in DriftPolicy],
         "reject_policies": [p.value for p in RejectPolicy],
