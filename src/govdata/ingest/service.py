@@ -47,6 +47,7 @@ __all__ = [
     "add_table",
     "claim_manual_run",
     "start_manual_run",
+    "defer_runs",
     "rejected_rows",
     "run_in_background",
     "discover_tables",
@@ -368,18 +369,37 @@ def start_manual_run(
     audit.record(
         session, actor, "ingest.run_request", target=f"ingest_table:{table.id}", detail={"full": full}
     )
-    defer(
-        run_in_background,
-        sessions,
-        lake,
-        audit,
-        actor,
-        table.id,
-        secret_key=secret_key,
-        full=full,
-        intake=intake,
+    defer_runs(
+        defer, sessions, lake, audit, actor, [table.id], secret_key=secret_key, intake=intake, full=full
     )
     return table
+
+
+def defer_runs(
+    defer: Callable[..., Any],
+    sessions: sessionmaker[Session],
+    lake: Lake,
+    audit: AuditLog,
+    actor: Actor,
+    table_ids: Sequence[int],
+    *,
+    secret_key: str,
+    intake: Any,
+    full: bool = False,
+) -> None:
+    """Hand already-claimed tables to ``defer`` (``BackgroundTasks.add_task``) to load after the response."""
+    for table_id in table_ids:
+        defer(
+            run_in_background,
+            sessions,
+            lake,
+            audit,
+            actor,
+            table_id,
+            secret_key=secret_key,
+            full=full,
+            intake=intake,
+        )
 
 
 def run_now(

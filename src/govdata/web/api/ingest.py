@@ -168,17 +168,16 @@ def upload(
             for table_id in done.table_ids:
                 service.request_run(session, platform.audit, actor, table_id)
             queued = list(done.table_ids)
-    for table_id in started:
-        background.add_task(
-            service.run_in_background,
-            platform.sessions,
-            platform.lake,
-            platform.audit,
-            actor,
-            table_id,
-            secret_key=platform.settings.secret_key.get_secret_value(),
-            intake=options,
-        )
+    service.defer_runs(
+        background.add_task,
+        platform.sessions,
+        platform.lake,
+        platform.audit,
+        actor,
+        started,
+        secret_key=platform.settings.secret_key.get_secret_value(),
+        intake=options,
+    )
     return {
         "source_id": done.source_id,
         "file": done.file.filename,

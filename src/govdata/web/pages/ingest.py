@@ -180,17 +180,16 @@ def upload(
     if done.unchanged:
         return redirect(f"/ingest?uploaded={quote(done.file.filename)}&unchanged=true#upload")
     started, _ = intake.start_or_queue(session, platform.audit, actor, done.table_ids)
-    for table_id in started:
-        background.add_task(
-            service.run_in_background,
-            platform.sessions,
-            platform.lake,
-            platform.audit,
-            actor,
-            table_id,
-            secret_key=platform.settings.secret_key.get_secret_value(),
-            intake=options,
-        )
+    service.defer_runs(
+        background.add_task,
+        platform.sessions,
+        platform.lake,
+        platform.audit,
+        actor,
+        started,
+        secret_key=platform.settings.secret_key.get_secret_value(),
+        intake=options,
+    )
     return redirect(f"/ingest?uploaded={quote(done.file.filename)}#tables")
 
 
