@@ -6,6 +6,7 @@ Raises ``NotFound`` (via the catalog service) for an unknown resource code.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -68,49 +69,40 @@ def _facets(session: Session, language: str) -> dict[str, Any]:
     }
 
 
+@dataclass
+class CatalogQuery:
+    """The search box, the facet filters and the page, as query parameters of both catalog views."""
+
+    q: str = ""
+    department: str = ""
+    share_type: str = ""
+    open_type: str = ""
+    category: str = ""
+    update_cycle: str = ""
+    format: str = ""  # noqa: A003 — the facet's name in the URL
+    offset: Annotated[int, Query(ge=0)] = 0
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in FILTERS}
+
+
+Search = Annotated[CatalogQuery, Depends()]
+
+
 @router.get("/catalog")
-def catalog(
-    request: Request,
-    session: SessionDep,
-    actor: Reader,
-    q: str = "",
-    department: str = "",
-    share_type: str = "",
-    open_type: str = "",
-    category: str = "",
-    update_cycle: str = "",
-    format: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Response:
+def catalog(request: Request, session: SessionDep, actor: Reader, query: Search) -> Response:
     language = lang(request)
-    filters = dict(
-        zip(FILTERS, (department, category, share_type, open_type, update_cycle, format), strict=True)
-    )
-    ctx = _results(session, actor, language, q, filters, offset)
+    ctx = _results(session, actor, language, query.q, query.filters, query.offset)
     ctx.update(_facets(session, language))
-    ctx["filters"] = {"q": q, **filters}
+    ctx["filters"] = {"q": query.q, **query.filters}
     return render_page(request, "catalog/list.html", ctx)
 
 
 @router.get("/catalog/search")
-def catalog_search(
-    request: Request,
-    session: SessionDep,
-    actor: Reader,
-    q: str = "",
-    department: str = "",
-    share_type: str = "",
-    open_type: str = "",
-    category: str = "",
-    update_cycle: str = "",
-    format: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Response:
+def catalog_search(request: Request, session: SessionDep, actor: Reader, query: Search) -> Response:
     """Facet counts and the results table, for HTMX to swap in as the user types or picks a filter."""
-    filters = dict(
-        zip(FILTERS, (department, category, share_type, open_type, update_cycle, format), strict=True)
-    )
-    ctx = _results(session, actor, lang(request), q, filters, offset)
+    ctx = _results(session, actor, lang(request), query.q, query.filters, query.offset)
     return render_page(request, "catalog/_results.html", ctx)
 
 
