@@ -12,23 +12,20 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from govdata.catalog.entry import apply_entry, check_entry
 from govdata.catalog.models import (
-    Category,
     Item,
     OpenType,
     Resource,
     ResourceStatus,
-    ShareType,
-    UpdateCycle,
 )
-from govdata.catalog.schemas import ItemOut, ResourceIn, ResourceOut
+from govdata.catalog.schemas import ItemOut, MatterRef, ResourceIn, ResourceOut
 from govdata.catalog.search_index import index_resource
-from govdata.catalog.vocab import label, parse
+from govdata.catalog.vocab import label
 from govdata.db.base import utcnow
-from govdata.errors import Conflict, InvalidInput, NotFound
+from govdata.errors import Conflict, NotFound
 from govdata.security.actor import Actor
 from govdata.security.audit import AuditLog
-from govdata.security.masking import get_masker
 from govdata.security.org import department_by_code
 from govdata.security.roles import Permission
 
@@ -41,44 +38,11 @@ def create_resource(session: Session, audit: AuditLog, actor: Actor, data: Resou
     actor.require(Permission.CATALOG_WRITE)
     dept = department_by_code(session, data.department)
     actor.require_department(dept.id)
-    share = parse(ShareType, "share_type", data.share_type, "共享属性")
-    if share is ShareType.CONDITIONAL and not (data.share_condition or "").strip():
-        raise InvalidInput("catalog.no_condition")
-    if share is ShareType.NONE and not (data.share_basis or "").strip():
-        raise InvalidInput("catalog.no_basis")
-    for item in data.items:
-        if item.masking:
-            get_masker(item.masking)  # an unknown masking rule is refused, listing the known ones
+    check_entry(session, data)
     if session.execute(select(Resource.id).where(Resource.code == data.code)).first():
         raise Conflict("catalog.duplicate_code", code=data.code)
-    res = Resource(
-        code=data.code,
-        name=data.name,
-        department_id=dept.id,
-        summary=data.summary,
-        category=parse(Category, "category", data.category, "资源分类").value,
-        format=data.format,
-        share_type=share.value,
-        share_condition=data.share_condition,
-        share_basis=data.share_basis,
-        open_type=parse(OpenType, "open_type", data.open_type, "开放属性").value,
-        update_cycle=parse(UpdateCycle, "update_cycle", data.update_cycle, "更新周期").value,
-        lake_table=data.lake_table,
-        key_column=data.key_column,
-        items=[
-            Item(
-                position=i,
-                column=it.column,
-                name=it.name,
-                data_type=it.data_type,
-                length=it.length,
-                masking=it.masking,
-                sensitive=it.sensitive,
-                required=it.required,
-            )
-            for i, it in enumerate(data.items)
-        ],
-    )
+    res = Resource(status=ResourceStatus.DRAFT.value)
+    apply_entry(session, res, data, dept)
     session.add(res)
     session.flush()
     index_resource(session, res)
@@ -92,6 +56,7 @@ def publish_resource(session: Session, audit: AuditLog, actor: Actor, code: str)
     actor.require_department(res.department_id)
     res.status = ResourceStatus.PUBLISHED.value
     res.published_at = utcnow()
+    res.version += 1
     index_resource(session, res)
     audit.record(session, actor, "catalog.resource_published", target=f"resource:{res.code}")
     return res
@@ -220,6 +185,16 @@ def to_out(res: Resource, lang: str = "zh", *, logical: bool | None = None) -> R
         published_at=res.published_at,
         lake_table=res.lake_table,
         aggregation=aggregation(res) if logical is None else ("logical" if logical else "physical"),
+        classification=res.classification,
+        sharing_method=res.sharing_method,
+        sharing_method_label=label("sharing_method", res.sharing_method, lang)
+        if res.sharing_method
+        else None,
+        source_system=res.system.name if res.system else None,
+        matters=[MatterRef(code=m.code, name=m.name, kind=m.kind) for m in res.matters],
+        tags=list(res.tags or []),
+        related=[r.code for r in res.related],
+        version=res.version,
         items=[
             ItemOut(
                 column=i.column,
@@ -229,6 +204,7 @@ def to_out(res: Resource, lang: str = "zh", *, logical: bool | None = None) -> R
                 masking=i.masking,
                 sensitive=i.sensitive,
                 required=i.required,
+                element=i.element,
             )
             for i in res.items
         ],

@@ -31,6 +31,9 @@ def government_uscc(org_body: str, region: str = CITY_CODE, kind: str = "11") ->
     return first17 + uscc_check_char(first17)
 
 
+BUREAU = "sjj"  # the data bureau: reviews and publishes the catalog, keeps the standards library
+
+
 def departments() -> list[Department]:
     """The departments, in a fixed order; their codes do not depend on the demo seed."""
     result = []

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from govdata.catalog import ItemIn, ResourceIn, create_resource, get_resource, publish_resource
+from govdata.demo.departments import BUREAU
 from govdata.demo.generator import generate
 from govdata.demo.manifest import DemoManifest
 from govdata.demo.progress import ProgressFactory, silent
@@ -128,7 +129,14 @@ def _organisation(s, platform: Platform, system: Actor, manifest: DemoManifest, 
             ensure_region(s, r.code, r.name, r.level, CITY_CODE)
     for dept in manifest.departments:
         create_department(
-            s, platform.audit, system, code=dept.code, name=dept.name, uscc=dept.uscc, region_code=dept.region
+            s,
+            platform.audit,
+            system,
+            code=dept.code,
+            name=dept.name,
+            uscc=dept.uscc,
+            region_code=dept.region,
+            is_bureau=dept.code == BUREAU,
         )
     known = {d.code for d in manifest.departments}
     for username, display, role, dept in DEMO_ACCOUNTS:

@@ -15,6 +15,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "catalog.update_cycle.semiannual": ("每半年", "Half-yearly"),
     "catalog.update_cycle.yearly": ("每年", "Yearly"),
     "catalog.update_cycle.other": ("其他", "Other"),
+    "catalog.sharing_method.api": ("接口", "API"),
+    "catalog.sharing_method.table": ("库表", "Database table"),
+    "catalog.sharing_method.file": ("文件", "File"),
+    "catalog.matter_kind.service": ("政务服务事项", "Government service matter"),
+    "catalog.matter_kind.power": ("权力事项", "Power-list item"),
     "catalog.category.base": ("基础", "Base"),
     "catalog.category.topic": ("主题", "Topic"),
     "catalog.category.department": ("部门", "Department"),
@@ -28,6 +33,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "catalog.required": ("字段“{field}”为必填项", "Field {field} is required"),
     "catalog.duplicate_code": ("资源代码已存在：{code}", "Resource code already exists: {code}"),
     "catalog.not_found": ("目录中没有这个资源：{code}", "No such catalog resource: {code}"),
+    "catalog.related_self": (
+        "资源“{code}”不能关联自身",
+        "Resource {code} cannot be related to itself",
+    ),
+    "catalog.related_self.hint": (
+        "关联资源代码填写其他资源的代码",
+        "List the codes of other resources as related resources",
+    ),
     "catalog.no_basis": (
         "不予共享的资源必须写明法律、行政法规或政策依据",
         "A resource that is not shared must state its legal or policy basis",

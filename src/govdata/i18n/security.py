@@ -40,6 +40,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只能操作本部门的数据资源",
         "You can act only on your own department's resources",
     ),
+    "auth.bureau_only": (
+        "此操作只能由数据资源管理局执行",
+        "Only the data bureau may do this",
+    ),
+    "auth.bureau_only.hint": (
+        "请提交给数据资源管理局审核",
+        "Submit it to the data bureau for review",
+    ),
     "auth.csrf": ("表单已失效，请刷新页面后重试", "The form has expired; reload the page and try again"),
     "auth.role_conflict": (
         "三员角色互斥：一个账号只能担任一个角色",

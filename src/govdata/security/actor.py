@@ -18,6 +18,7 @@ class Actor:
     department_id: int | None = None
     department_code: str | None = None
     display_name: str = ""
+    is_bureau: bool = False  # the actor belongs to the data bureau (数据资源管理局)
 
     @classmethod
     def anonymous(cls) -> Actor:
@@ -47,3 +48,11 @@ class Actor:
             return
         if self.department_id != department_id:
             raise PermissionDenied("auth.other_department")
+
+    def require_bureau(self) -> None:
+        """Bureau-side actions (reviewing catalog entries, keeping the standards library) are the data
+        bureau's alone; the platform itself may act for it."""
+        if self.role == "system":
+            return
+        if not self.is_bureau:
+            raise PermissionDenied("auth.bureau_only")

@@ -53,6 +53,7 @@ def actor_for(user: User) -> Actor:
         department_id=user.department_id,
         department_code=user.department.code if user.department else None,
         display_name=user.display_name,
+        is_bureau=bool(user.department and user.department.is_bureau),
     )
 
 

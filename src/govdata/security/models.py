@@ -31,6 +31,8 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(200))
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    # the data bureau (数据资源管理局): reviews and publishes every department's catalog entries
+    is_bureau: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     region: Mapped[Region] = relationship()

@@ -24,7 +24,15 @@ def ensure_region(session: Session, code: str, name: str, level: str, parent_cod
 
 
 def create_department(
-    session: Session, audit: AuditLog, actor: Actor, *, code: str, name: str, uscc: str, region_code: str
+    session: Session,
+    audit: AuditLog,
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    uscc: str,
+    region_code: str,
+    is_bureau: bool = False,
 ) -> Department:
     actor.require(Permission.USER_MANAGE)
     result = check_uscc(uscc)
@@ -32,7 +40,7 @@ def create_department(
         raise InvalidInput("security.bad_uscc", value=uscc, reason=result.reason)
     if session.execute(select(Department).where(Department.code == code)).scalar_one_or_none():
         raise Conflict("security.duplicate_department", code=code)
-    dept = Department(code=code, name=name, uscc=result.value, region_code=region_code)
+    dept = Department(code=code, name=name, uscc=result.value, region_code=region_code, is_bureau=is_bureau)
     session.add(dept)
     session.flush()
     audit.record(session, actor, "org.department_created", target=f"department:{code}")

@@ -24,6 +24,8 @@ class Permission(StrEnum):
     OVERVIEW_READ = "overview.read"  # counts only, no data
     CATALOG_READ = "catalog.read"
     CATALOG_WRITE = "catalog.write"
+    CATALOG_REVIEW = "catalog.review"  # review and publish entries — in the data bureau only
+    STANDARDS_MANAGE = "standards.manage"  # edit data elements and code tables — bureau only
     INGEST_RUN = "ingest.run"
     QUALITY_READ = "quality.read"
     SHARE_APPLY = "share.apply"
@@ -44,7 +46,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AUDITOR: frozenset({Permission.AUTHENTICATED, Permission.AUDIT_READ}),
     Role.DEPT_ADMIN: frozenset(
         _GOV
-        | {Permission.CATALOG_WRITE, Permission.INGEST_RUN, Permission.QUALITY_READ, Permission.SHARE_APPROVE}
+        | {
+            Permission.CATALOG_WRITE,
+            Permission.CATALOG_REVIEW,
+            Permission.STANDARDS_MANAGE,
+            Permission.INGEST_RUN,
+            Permission.QUALITY_READ,
+            Permission.SHARE_APPROVE,
+        }
     ),
     Role.DATA_OFFICER: frozenset(
         _GOV
