@@ -35,13 +35,18 @@ class Platform:
         engine = make_engine(settings.metadata_url)
         if upgrade:
             migrate(engine)
-        return cls(
+        platform = cls(
             settings=settings,
             engine=engine,
             sessions=make_sessionmaker(engine),
             lake=Lake(settings.lake_root),
             audit=AuditLog(settings.secret_key.get_secret_value()),
         )
+        if upgrade:  # the standards library ships with the platform; only what is missing is added
+            from govdata.govern.library_seed import seed_on_open
+
+            seed_on_open(platform)
+        return platform
 
     @contextmanager
     def unit(self) -> Iterator[Session]:

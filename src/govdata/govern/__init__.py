@@ -13,6 +13,9 @@ _EXPORTS = {
     "QualityCheck": "govdata.govern.models",
     "QualityRun": "govdata.govern.models",
     "check_resource": "govdata.govern.service",
+    "code_lookup": "govdata.govern.library",
+    "element_for_column": "govdata.govern.library",
+    "seed_library": "govdata.govern.library_seed",
     "latest_runs": "govdata.govern.service",
 }
 __all__ = sorted(_EXPORTS)
