@@ -165,3 +165,25 @@ def seed_org(platform: Platform) -> None:
                 role=role,
                 department_code=dept,
             )
+        # the data bureau (数据资源管理局), which reviews and publishes catalog entries
+        bureau_uscc = "11330100MB0000003"
+        create_department(
+            s,
+            platform.audit,
+            system,
+            code="sjj",
+            name="示例市数据资源管理局",
+            uscc=bureau_uscc + uscc_check_char(bureau_uscc),
+            region_code="330100",
+            is_bureau=True,
+        )
+        create_user(
+            s,
+            platform.audit,
+            system,
+            username="sjj_admin",
+            display_name="数据局管理员",
+            password=ORG_PASSWORD,
+            role="dept_admin",
+            department_code="sjj",
+        )

@@ -18,11 +18,11 @@ from govdata.catalog.models import (
     OpenType,
     Resource,
     ResourceStatus,
+    Revision,
 )
 from govdata.catalog.schemas import ItemOut, MatterRef, ResourceIn, ResourceOut
 from govdata.catalog.search_index import index_resource
 from govdata.catalog.vocab import label
-from govdata.db.base import utcnow
 from govdata.errors import Conflict, NotFound
 from govdata.security.actor import Actor
 from govdata.security.audit import AuditLog
@@ -47,19 +47,20 @@ def create_resource(session: Session, audit: AuditLog, actor: Actor, data: Resou
     session.flush()
     index_resource(session, res)
     audit.record(session, actor, "catalog.resource_created", target=f"resource:{res.code}")
+    # revision 1: the filing itself, a draft on its way through the lifecycle (catalog.lifecycle)
+    payload = data.model_dump(mode="json")
+    session.add(Revision(resource_id=res.id, number=1, payload=payload, created_by=actor.username))
+    session.flush()
+    target = f"resource:{res.code}"
+    audit.record(session, actor, "catalog.revision_created", target=target, detail={"revision": 1})
     return res
 
 
 def publish_resource(session: Session, audit: AuditLog, actor: Actor, code: str) -> Resource:
-    actor.require(Permission.CATALOG_WRITE)
-    res = get_resource(session, code)
-    actor.require_department(res.department_id)
-    res.status = ResourceStatus.PUBLISHED.value
-    res.published_at = utcnow()
-    res.version += 1
-    index_resource(session, res)
-    audit.record(session, actor, "catalog.resource_published", target=f"resource:{res.code}")
-    return res
+    """The platform publishes directly (demo build, seeding): ``catalog.lifecycle.publish_directly``."""
+    from govdata.catalog.lifecycle import publish_directly  # the lifecycle builds on this module
+
+    return publish_directly(session, audit, actor, code)
 
 
 def get_resource(session: Session, code: str) -> Resource:
