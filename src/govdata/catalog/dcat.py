@@ -4,7 +4,8 @@ Owns the mapping of a published resource to a ``dcat:Dataset``: title and summar
 code as identifier, the providing department as a ``foaf:Agent`` identified by its USCC, the
 category as a ``skos:Concept`` of the platform's own concept scheme, one ``dcat:Distribution``
 (the open portal's CSV for 无条件开放 resources), the EU access-right and frequency URIs, and a
-CSVW table schema of the items as ``dct:conformsTo``.
+CSVW table schema of the items as ``dct:conformsTo``; the tags (then the item names) as
+``dcat:keyword``, the classification path as ``dct:subject`` and related resources as ``dct:relation``.
 
 Only published resources whose open attribute is 无条件开放 (``PUBLIC``) or 有条件开放
 (``RESTRICTED``) are exported; 不予开放 resources never are. Raises nothing of its own.
@@ -210,10 +211,21 @@ def _dataset(iris: _Iris, res: Resource) -> dict[str, Any]:
         "dct:accessRights": access,
         "dct:accrualPeriodicity": {"@id": FREQUENCIES.get(res.update_cycle, FREQUENCIES["other"])},
         "dct:language": {"@id": LANGUAGE_ZH},
-        "dcat:keyword": [_zh(item.name) for item in res.items],
+        # tags first (the provider's own keywords), then the item names
+        "dcat:keyword": [_zh(tag) for tag in res.tags or []] + [_zh(item.name) for item in res.items],
         "dct:conformsTo": _schema(iris, res),
         "dcat:distribution": [_distribution(iris, res)],
     }
+    if res.classification:
+        dataset["dct:subject"] = {
+            "@id": f"{iris.scheme}/classification/{res.classification}",
+            "@type": "skos:Concept",
+            "skos:notation": res.classification,
+            "skos:inScheme": {"@id": iris.scheme},
+        }
+    related = [r.code for r in res.related]
+    if related:
+        dataset["dct:relation"] = [{"@id": iris.dataset(code)} for code in related]
     for prop, value in (("dct:issued", res.published_at), ("dct:modified", res.updated_at)):
         stamp = _when(value)
         if stamp is not None:
@@ -230,7 +242,11 @@ def exportable(session: Session) -> list[Resource]:
                 Resource.status == ResourceStatus.PUBLISHED.value,
                 Resource.open_type.in_(list(ACCESS_RIGHTS)),
             )
-            .options(selectinload(Resource.items), selectinload(Resource.department))
+            .options(
+                selectinload(Resource.items),
+                selectinload(Resource.department),
+                selectinload(Resource.related),
+            )
             .order_by(Resource.code)
         ).scalars()
     )

@@ -10,35 +10,26 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from govdata.catalog.models import Category, OpenType, ShareType, UpdateCycle
+from govdata.catalog.entry import DATA_TYPES, FORMAT_CLASSES, MAX_ITEM_LENGTH
+from govdata.catalog.models import Category, OpenType, ShareType, SharingMethod, UpdateCycle
 from govdata.catalog.vocab import label
 from govdata.i18n import text
 from govdata.security.masking import MASKERS
 
-TEMPLATE_VERSION = "2025.1"
+TEMPLATE_VERSION = (
+    "2025.2"  # 2025.2: classification, sharing method, source system, matters, tags, related, element
+)
 MARKER = "govdata-catalog-template"
 META_SHEET = "_govdata"
 MAX_BYTES = 50 * 1024 * 1024
 FIRST_DATA_ROW = 3  # row 1: Chinese headers, row 2: English headers
 VALIDATED_ROWS = 5000  # drop-downs cover at least this many data rows
-FORMATS = ("数据库", "电子表格", "电子文件", "图形图像", "流媒体", "其他")
-DATA_TYPES = {
-    "字符": "字符",
-    "数值": "数值",
-    "日期": "日期",
-    "日期时间": "日期时间",
-    "布尔": "布尔",
-    "二进制": "二进制",
-    "string": "字符",
-    "number": "数值",
-    "date": "日期",
-    "datetime": "日期时间",
-    "boolean": "布尔",
-    "binary": "二进制",
-}
+FORMATS = FORMAT_CLASSES
+LIST_SEPARATOR = "；"  # between matters, tags and related codes in one cell (; , ， read too)
+MATTER_SEPARATOR = ":"  # between a matter's code and name (： read too)
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0"}
-MAX_LENGTH = 100_000
+MAX_LENGTH = MAX_ITEM_LENGTH
 DIGITS = re.compile(r"^\d+$")
 
 
@@ -64,6 +55,13 @@ RESOURCE_COLUMNS = (
     Column("update_cycle", 10, True),
     Column("lake_table", 24, False, 200),
     Column("key_column", 14, False, 100),
+    Column("classification", 14, False, 64),
+    Column("sharing_method", 10),
+    Column("source_system", 20, False, 200),
+    Column("matters", 36),
+    Column("powers", 36),
+    Column("tags", 20),
+    Column("related", 30),
 )
 ITEM_COLUMNS = (
     Column("resource", 30, True, 100),
@@ -75,12 +73,14 @@ ITEM_COLUMNS = (
     Column("masking", 14),
     Column("sensitive", 8),
     Column("required", 8),
+    Column("element", 16, False, 64),
 )
 VOCAB: dict[str, tuple[str, type[Any]]] = {
     "category": ("category", Category),
     "share_type": ("share_type", ShareType),
     "open_type": ("open_type", OpenType),
     "update_cycle": ("update_cycle", UpdateCycle),
+    "sharing_method": ("sharing_method", SharingMethod),
 }
 
 
