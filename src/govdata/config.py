@@ -44,6 +44,24 @@ class IngestSettings(BaseModel):
     )
 
 
+class FeedSettings(BaseModel):
+    """The catalog change feed (目录变更推送): NATS, webhooks and the portal links they carry."""
+
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222",
+        description="NATS server the change feed publishes to; `off` publishes nothing.",
+    )
+    nats_stream: str = Field(default="GOVDATA_CATALOG", description="JetStream stream of the change feed.")
+    nats_subject_prefix: str = Field(
+        default="govdata.catalog", description="Events go to `<prefix>.<department code>.<kind>`."
+    )
+    portal_url: str | None = Field(
+        default=None, description="Portal address in event links; defaults to http://host:port."
+    )
+    webhook_timeout_seconds: float = Field(default=5.0, description="Wait this long for a webhook receiver.")
+    webhook_max_attempts: int = Field(default=8, description="Attempts before a webhook delivery fails.")
+
+
 class Settings(BaseSettings):
     """Platform settings; see docs/configuration.md for every field."""
 
@@ -64,6 +82,7 @@ class Settings(BaseSettings):
     lake: LakeSettings = Field(default_factory=LakeSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    feed: FeedSettings = Field(default_factory=FeedSettings)
 
     @classmethod
     def settings_customise_sources(

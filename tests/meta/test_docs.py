@@ -30,7 +30,7 @@ DOCS = ROOT / "docs"
 README = ROOT / "README.md"
 ENV_PREFIX = "GOVDATA_"
 # Environment variables the docs may name that are not settings of the platform itself.
-NON_SETTING_ENV = {"GOVDATA_TEST_DATABASE_URL"}
+NON_SETTING_ENV = {"GOVDATA_TEST_DATABASE_URL", "GOVDATA_CATALOG"}  # the latter: the feed's NATS stream
 
 
 def _doc(name: str) -> str:

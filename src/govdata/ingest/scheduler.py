@@ -253,6 +253,9 @@ class Scheduler:
     def tick(self) -> list[TickResult]:
         """Load new files of watched folders, then run every table due now that this worker
         manages to claim; never raises."""
+        from govdata.catalog.feed_dispatch import dispatch  # the catalog change feed: webhooks, NATS
+
+        dispatch(self.platform)  # never raises
         results: list[TickResult] = [
             TickResult(d.table_id, d.run_id, d.status, d.error_code)
             for d in intake_watch.scan_watched(
