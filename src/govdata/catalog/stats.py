@@ -73,6 +73,10 @@ class CatalogStats:
     catalogued_tables: int = 0
     coverage: float | None = None  # percent of lake tables catalogued
     matter_coverage: float | None = None  # needs matters (事项): not yet in the catalog
+    # 编目覆盖率 of the sources' tables (``govdata.catalog.drafts.coverage``, as of the last scans)
+    source_tables: int = 0
+    source_catalogued: int = 0
+    source_coverage: float | None = None
 
 
 @dataclass
@@ -277,9 +281,24 @@ def catalog_stats(
     for tally in tallies.values():
         total.add(tally)
     total.lake_tables = lake_tables  # tables of departments not (yet) registered count in the total
-    return StatsReport(
+    report = StatsReport(
         generated_at=now,
         total=total.out(None, ""),
         departments=[tallies[d.id].out(d.code, d.name) for d in depts.values()],
         late_resources=late,
     )
+    _source_coverage(session, actor, report)
+    return report
+
+
+def _source_coverage(session: Session, actor: Actor, report: StatsReport) -> None:
+    from govdata.catalog.drafts import coverage, total_coverage
+
+    rows = coverage(session, actor)
+    by_code = {r.department: r for r in rows}
+    for stats, row in [(d, by_code.get(d.department or "")) for d in report.departments] + [
+        (report.total, total_coverage(rows))
+    ]:
+        if row is not None:
+            stats.source_tables, stats.source_catalogued = row.tables, row.catalogued
+            stats.source_coverage = row.percent
