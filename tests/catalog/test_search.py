@@ -5,6 +5,8 @@ Runs on SQLite and, with ``GOVDATA_TEST_DATABASE_URL`` set, on PostgreSQL.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import delete, select, text
@@ -19,7 +21,17 @@ from govdata.catalog import (
     publish_resource,
 )
 from govdata.catalog.search import SearchFilters, search
-from govdata.catalog.search_index import INDEX_TABLE, atoms, index_resource, rebuild_index, tokens
+from govdata.catalog.search_index import (
+    FACTS_TABLE,
+    INDEX_TABLE,
+    INDEX_VERSION,
+    META_TABLE,
+    atoms,
+    index_resource,
+    index_version,
+    rebuild_index,
+    tokens,
+)
 from govdata.errors import InvalidInput, PermissionDenied
 from govdata.runtime import Platform
 from govdata.security.actor import Actor
@@ -204,8 +216,56 @@ def test_index_follows_changes_and_deletions(catalog: Platform) -> None:
 def test_rebuild_and_back_fill(catalog: Platform) -> None:
     with catalog.unit() as s:
         assert rebuild_index(s) == 7
-        s.execute(text(f"DELETE FROM {INDEX_TABLE}"))  # noqa: S608 - an index lost: the next search refills it
-    assert _names(catalog, "户籍") == ["户籍人口基本信息"]
+        newest = s.execute(select(Resource.id).order_by(Resource.id.desc())).scalars().first()
+        for table, col in ((INDEX_TABLE, "rowid" if s.get_bind().dialect.name == "sqlite" else "resource_id"),
+                           (FACTS_TABLE, "resource_id")):  # fmt: skip
+            s.execute(text(f"DELETE FROM {table} WHERE {col} = :id"), {"id": newest})  # noqa: S608
+    assert _names(catalog, "户籍") == ["户籍人口基本信息"]  # the lost newest row is back-filled
+    with catalog.unit() as s:
+        assert s.execute(text(f"SELECT count(*) FROM {FACTS_TABLE}")).scalar_one() == 7  # noqa: S608
+
+
+def _everything(platform: Platform) -> dict[str, object]:
+    """What a few searches answer, to compare before and after a rebuild."""
+    out: dict[str, object] = {}
+    with platform.unit() as s:
+        for q in ("婚姻", "身份证", "婚", "pm", "姓名 身份证", ""):
+            found = search(s, _reader(), q)
+            out[q] = (found.total, [r.code for r in found.items], found.model_dump()["facets"])
+    return out
+
+
+def test_an_index_of_another_version_is_rebuilt_with_identical_results(catalog: Platform) -> None:
+    before = _everything(catalog)
+    with catalog.unit() as s:
+        assert index_version(s) == INDEX_VERSION
+        s.execute(text(f"UPDATE {META_TABLE} SET value = '1' WHERE key = 'version'"))  # noqa: S608 - an old index
+        s.execute(text(f"DELETE FROM {INDEX_TABLE}"))  # noqa: S608 - whose rows would not do
+    with catalog.unit() as s:
+        assert index_version(s) == 1
+    assert _everything(catalog) == before  # the first search rebuilt it
+    with catalog.unit() as s:
+        assert index_version(s) == INDEX_VERSION
+
+
+def test_an_index_from_before_versioning_or_half_gone_is_rebuilt(catalog: Platform) -> None:
+    before = _everything(catalog)
+    with catalog.unit() as s:
+        s.execute(text(f"DROP TABLE {META_TABLE}"))  # the first index was one table, no meta row
+        s.execute(text(f"DROP TABLE {FACTS_TABLE}"))
+        assert index_version(s) == 1
+    assert _everything(catalog) == before
+    with catalog.unit() as s:
+        s.execute(text(f"DROP TABLE {FACTS_TABLE}"))
+        assert index_version(s) is None
+    assert _everything(catalog) == before
+
+
+def test_reindex_by_hand_keeps_results(catalog: Platform) -> None:
+    before = _everything(catalog)
+    with catalog.unit() as s:
+        assert rebuild_index(s) == 7
+    assert _everything(catalog) == before
 
 
 def test_api_lists_with_facets_and_serves_facets_alone(client, catalog, token) -> None:  # type: ignore[no-untyped-def]
@@ -241,3 +301,83 @@ def test_portal_search_shows_facet_counts(client, catalog, token) -> None:  # ty
     )
     assert page.select_one("#results-total")["data-total"] == "1"  # type: ignore[index]
     assert [a.text for a in page.select(".result-link")] == ["殡葬服务信息"]
+
+
+def test_several_words_rank_by_their_summed_places(catalog: Platform) -> None:
+    # 身份证 in 居民身份证签发信息's name (100) + 签发 in its item (10); the others hold 身份证 in an item only
+    # and 姓名 in an item (10 + 10): the name hit still comes first
+    assert _names(catalog, "身份证 信息")[0] == "居民身份证签发信息"
+    assert _names(catalog, "姓名 身份证") == [
+        "婚姻登记信息",
+        "低保救助对象信息",
+    ]  # items only, then shorter name
+
+
+def test_code_and_tag_hits_are_found_but_ranked_last(catalog: Platform) -> None:
+    with catalog.unit() as s:
+        res = get_resource(s, "330100/mzj-3")
+        res.tags = ["婚姻"]  # 殡葬服务信息 already holds 婚姻 in its summary
+        index_resource(s, res)
+        res = get_resource(s, "330100/gaj-1")
+        res.tags = ["婚姻"]  # 户籍人口基本信息: a tag hit only
+        index_resource(s, res)
+    assert _names(catalog, "婚姻") == ["婚姻登记信息", "低保救助对象信息", "殡葬服务信息", "户籍人口基本信息"]
+    assert _names(catalog, "mzj-2") == ["低保救助对象信息"]
+
+
+def test_a_word_must_sit_in_one_field(catalog: Platform) -> None:
+    # 空气 is in the name, 站点 in an item: each word anywhere, but one word is not split across fields
+    assert _names(catalog, "空气 站点") == ["空气质量监测数据"]
+    assert _names(catalog, "ｐｍ２．５") == ["空气质量监测数据"]  # pm2 and 5: both in the same item
+
+
+def test_counts_follow_publishing_and_deletion(catalog: Platform) -> None:
+    def total(q: str) -> tuple[int, dict[str, int]]:
+        with catalog.unit() as s:
+            found = search(s, _reader(), q, with_items=False)
+        return found.total, {c.value: c.count for c in found.facets["department"]}
+
+    assert total("婚姻") == (3, {"mzj": 3})
+    with catalog.unit() as s:
+        publish_resource(s, catalog.audit, Actor.system("test"), "330100/mzj-9")
+    assert total("婚姻") == (4, {"mzj": 4})  # the draft 婚姻档案草稿, now published
+    assert _names(catalog, "婚姻")[:2] == ["婚姻登记信息", "婚姻档案草稿"]
+    with catalog.unit() as s:
+        rid = get_resource(s, "330100/mzj-1").id
+        s.expunge_all()
+        s.execute(delete(Item).where(Item.resource_id == rid))
+        s.execute(delete(Resource).where(Resource.id == rid))
+    assert total("婚姻") == (3, {"mzj": 3})
+    assert total("")[0] == 6
+
+
+def test_paging_past_the_hits_and_empty_catalog(platform: Platform, org: object) -> None:
+    with platform.unit() as s:
+        empty = search(s, _reader(), "婚姻")
+        everything = search(s, _reader(), None)
+    assert (empty.total, empty.items, everything.total) == (0, [], 0)
+    assert all(v == [] for v in empty.facets.values())
+
+
+def test_reindex_command_rebuilds_and_is_audited(catalog: Platform) -> None:
+    from tests.conftest import SECRET
+    from typer.testing import CliRunner
+
+    from govdata.cli.main import app as cli
+
+    before = _everything(catalog)
+    env = {"GOVDATA_DATABASE_URL": catalog.settings.database_url or "", "GOVDATA_SECRET_KEY": SECRET}
+    result = CliRunner().invoke(
+        cli, ["catalog", "reindex", "--home", str(catalog.settings.home), "--json"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert (out["resources"], out["version"]) == (7, INDEX_VERSION)
+    assert _everything(catalog) == before
+    with catalog.unit() as s:
+        assert (
+            s.execute(
+                text("SELECT count(*) FROM audit_records WHERE action = 'catalog.search_reindexed'")
+            ).scalar_one()
+            == 1
+        )

@@ -144,7 +144,14 @@ def test_language_cookie_switch(client: TestClient, portal_login: Login) -> None
 
 def test_nav_shows_only_what_the_role_may_do(client: TestClient, portal_login: Login) -> None:
     portal_login("mzj_user")
-    assert nav_links(client.get("/").text) == {"/", "/catalog", "/share", "/open"}
+    assert nav_links(client.get("/").text) == {
+        "/",
+        "/catalog",
+        "/catalog/graph",
+        "/standards",
+        "/share",
+        "/open",
+    }
     portal_login("auditor")
     assert nav_links(client.get("/audit").text) == {"/audit", "/open"}
     portal_login("sysadmin")
@@ -318,7 +325,7 @@ def test_audit_page_verifies_chain(client: TestClient, portal_data: PortalData, 
     status = page.select_one("#chain-status")
     assert status is not None and status["data-ok"] == "1"
     actions = {td.text for td in page.select("#audit-table td code")}
-    assert {"auth.login", "catalog.resource_published"} <= actions
+    assert {"auth.login", "catalog.published"} <= actions
 
 
 def test_static_assets_are_served(client: TestClient) -> None:

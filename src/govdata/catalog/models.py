@@ -251,6 +251,8 @@ class ChangeEvent(Base):
     kind: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, object]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    # the NATS outbox: None until JetStream acknowledged the event (catalog/feed_nats.py)
+    nats_published_at: Mapped[dt.datetime | None] = mapped_column(nullable=True, index=True)
 
 
 class Subscription(Base):
@@ -323,3 +325,7 @@ class InventoryTable(Base):
         ForeignKey("catalog_resources.id", ondelete="SET NULL"), nullable=True, index=True
     )
     discovered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)  # the source's table comment
+    # set when a scan no longer finds the table at the source (kept, not deleted: coverage and
+    # the catalog entry need to know it went); cleared if it comes back
+    gone_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)

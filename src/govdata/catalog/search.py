@@ -1,42 +1,49 @@
 """Catalog search: Chinese full-text query, filters, ranking and facet counts, on SQLite and PostgreSQL.
 
-``search`` ANDs the words of a query (split on spaces) over the index of ``catalog.search_index`` and
-ranks hits by where each word occurs — resource name (100) > item (10) > summary (1), summed over
-the words — then by shorter name, then code. Facet counts (department, category, share_type,
-open_type, update_cycle, format) are those of the whole filtered set, not of one page.
+``search`` ANDs the words of a query (split on spaces); a word is found when one field of a resource
+holds it (see ``catalog.search_index``). Hits rank by where each word occurs — resource name (100) >
+item (10) > summary (1), summed over the words (code and tags are found, not ranked) — then by
+shorter name, then code. Without words the listing is by department, then code. Facet counts
+(department, category, share_type, open_type, update_cycle, format) and the total are exact and
+those of the whole filtered set, not of one page.
+
+The database is asked only for what its full-text index answers best: the ids holding a word in
+a field (one query per word and field). Everything that grows with the number of hits — the
+filters, the total, the six facet counts, the ranking and the page — is then done over an
+in-memory copy of the index's narrow facts table (``catalog_search_facts``: published flag,
+department, vocabulary facets, name length, code) as Arrow arrays: vectorised, one pass each,
+whatever the number of hits. The copy is kept per database and reread when the index's
+generation token changes (every index write changes it); only the page's resources are loaded.
+
 Raises ``PermissionDenied`` without ``catalog.read``, ``InvalidInput`` for an over-long query
-(``catalog.search.query_too_long``) or a filter value outside the vocabulary (``catalog.bad_value``),
-and ``NotFound`` for an unknown department code.
+(``catalog.search.query_too_long``), too many words (``catalog.search.too_many_words``) or a filter
+value outside the vocabulary (``catalog.bad_value``), and ``NotFound`` for an unknown department code.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    String,
-    case,
-    cast,
-    column,
-    func,
-    literal,
-    select,
-    table,
-    text,
-    union_all,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from govdata.catalog.models import Category, OpenType, Resource, ResourceStatus, ShareType, UpdateCycle
+from govdata.catalog.models import Category, OpenType, Resource, ShareType, UpdateCycle
 from govdata.catalog.schemas import ResourceOut
 from govdata.catalog.search_index import (
+    FACET_COLUMNS,
+    FACTS_TABLE,
+    FIELDS,
     INDEX_TABLE,
+    Atom,
     atoms,
     ensure_index,
     fts5_query,
+    generation,
     is_postgres,
     normalize,
     pg_query,
@@ -52,7 +59,8 @@ from govdata.security.roles import Permission
 MAX_QUERY = 100  # characters
 MAX_TERMS = 8
 FACETS = ("department", "category", "share_type", "open_type", "update_cycle", "format")
-_WEIGHTS = (("name", 100), ("items", 10), ("summary", 1))
+_WEIGHTS = {"name": 100, "items": 10, "summary": 1, "other": 0}
+_FACT_COLUMNS = ("resource_id", "published", *FACET_COLUMNS, "name_len", "code")
 
 
 class SearchFilters(BaseModel):
@@ -93,17 +101,29 @@ def search(
 ) -> SearchResult:
     """One page of the resources matching ``q`` and ``filters``, ranked, with the filtered set's facets."""
     actor.require(Permission.CATALOG_READ)
-    words = _words(q)
-    hits = _hits(session, words, filters or SearchFilters(), published_only)
-    facets = _facets(session, hits, lang) if with_facets else {}
-    if with_facets:
-        total = sum(f.count for f in facets["category"])
-    else:
-        total = int(session.execute(select(func.count()).select_from(hits.subquery())).scalar_one())
+    words = [atoms(w) for w in _words(q)]
+    wanted = _filters(session, filters or SearchFilters(), published_only)
+    ensure_index(session)
+    facts = _snapshot(session)
+    found = {(i, f): facts.mask(_field_ids(session, w, f)) for i, w in enumerate(words) for f in FIELDS}
+    keep = facts.where(wanted)
+    for i in range(len(words)):  # every word, each in some field
+        keep = pc.and_(keep, _any(found[i, f] for f in FIELDS))
+    rows = pc.indices_nonzero(keep)
+    total = len(rows)
+    facets = _facets(session, facts, rows, lang) if with_facets else {}
     items: list[ResourceOut] = []
     if with_items and total > offset:
-        items = to_outs(list(_page(session, hits, words, limit, offset)), lang)
+        ids = facts.page(rows, found, limit, offset)
+        items = to_outs(_load(session, ids), lang)
     return SearchResult(total=total, items=items, facets=facets)
+
+
+def _any(masks: Any) -> pa.Array:
+    out = None
+    for m in masks:
+        out = m if out is None else pc.or_(out, m)
+    return out
 
 
 def _words(q: str | None) -> list[str]:
@@ -116,32 +136,13 @@ def _words(q: str | None) -> list[str]:
     return words
 
 
-def _index(session: Session) -> Any:
-    id_name = "resource_id" if is_postgres(session) else "rowid"
-    return table(INDEX_TABLE, column(id_name), column("name"), column("items"), column("summary")), id_name
-
-
-def _hits(session: Session, words: list[str], filters: SearchFilters, published_only: bool) -> Select[Any]:
-    """Resources matching every word and filter: id plus the facet columns."""
-    r = Resource.__table__
-    stmt = select(
-        r.c.id, r.c.name, r.c.code, r.c.department_id, r.c.category, r.c.share_type, r.c.open_type,
-        r.c.update_cycle, r.c.format,
-    )  # fmt: skip
-    if words:
-        ensure_index(session)
-        idx, id_name = _index(session)
-        parts = [a for w in words for a in atoms(w)]
-        if is_postgres(session):
-            match = text(f"{INDEX_TABLE}.doc @@ CAST(:fts AS tsquery)").bindparams(fts=pg_query(parts))
-        else:
-            match = text(f"{INDEX_TABLE} MATCH :fts").bindparams(fts=fts5_query(parts))
-        # a semi-join: the index drives, each filter then narrows its hits (no full-text probe per row)
-        stmt = stmt.where(r.c.id.in_(select(idx.c[id_name]).where(match)))
+def _filters(session: Session, filters: SearchFilters, published_only: bool) -> dict[str, object]:
+    """Wanted values of the facts columns for ``filters`` (values checked against the vocabulary)."""
+    wanted: dict[str, object] = {}
     if published_only:
-        stmt = stmt.where(r.c.status == ResourceStatus.PUBLISHED.value)
+        wanted["published"] = 1
     if filters.department:
-        stmt = stmt.where(r.c.department_id == department_by_code(session, filters.department).id)
+        wanted["department_id"] = department_by_code(session, filters.department).id
     vocab = (
         ("category", Category, "资源分类"),
         ("share_type", ShareType, "共享属性"),
@@ -149,81 +150,149 @@ def _hits(session: Session, words: list[str], filters: SearchFilters, published_
         ("update_cycle", UpdateCycle, "更新周期"),
     )
     for name, enum, field in vocab:
-        wanted = getattr(filters, name)
-        if wanted:
-            stmt = stmt.where(r.c[name] == parse(enum, name, wanted, field).value)
+        value = getattr(filters, name)
+        if value:
+            wanted[name] = parse(enum, name, value, field).value
     if filters.format:
-        stmt = stmt.where(r.c.format == filters.format.strip())
-    return stmt
+        wanted["format"] = filters.format.strip()
+    return wanted
 
 
-def _score(session: Session, words: list[str]) -> ColumnElement[Any]:
-    """Where the words occur: name 100, item 10, summary 1 per word (the index holds normalised text)."""
-    idx, _ = _index(session)
-    find = func.strpos if is_postgres(session) else func.instr
-    score: ColumnElement[Any] = literal(0)
-    for word in words:
-        for col, weight in _WEIGHTS:
-            score = score + case((find(idx.c[col], word) > 0, weight), else_=0)
-    return score
+class _Facts:
+    """The index's facts table in memory as Arrow arrays, one row per indexed resource."""
+
+    def __init__(self, session: Session, token: str) -> None:
+        sql = f"SELECT {', '.join(_FACT_COLUMNS)} FROM {FACTS_TABLE}"  # noqa: S608 - constants
+        rows = _raw(session, sql, {})
+        self.token = token
+        text_columns = ("code", *FACET_COLUMNS[1:])
+        values = list(zip(*rows, strict=True)) or [() for _ in _FACT_COLUMNS]
+        self.columns = {
+            name: pa.array(col, pa.string() if name in text_columns else pa.int64())
+            for name, col in zip(_FACT_COLUMNS, values, strict=True)
+        }
+        self.size = len(rows)
+
+    def mask(self, ids: list[int]) -> pa.Array:
+        """Which rows belong to ``ids``."""
+        return pc.is_in(self.columns["resource_id"], value_set=pa.array(ids, pa.int64()))
+
+    def where(self, wanted: dict[str, object]) -> pa.Array:
+        """Which rows hold every wanted value."""
+        keep = pa.array([True] * self.size, pa.bool_())
+        for name, value in wanted.items():
+            col = self.columns[name]
+            keep = pc.and_(keep, pc.equal(col, pa.scalar(value, col.type)))
+        return keep
+
+    def counts(self, name: str, rows: pa.Array) -> list[tuple[Any, int]]:
+        found = pc.value_counts(pc.take(self.columns[name], rows))
+        return list(zip(found.field("values").to_pylist(), found.field("counts").to_pylist(), strict=True))
+
+    def page(
+        self, rows: pa.Array, found: dict[tuple[int, str], pa.Array], limit: int, offset: int
+    ) -> list[int]:
+        """Resource ids of one page of ``rows``: by score, name length and code (by department and
+        code without words). Only the page's first ``offset + limit`` rows are ever sorted out."""
+        c = self.columns
+        keys: list[tuple[str, str]]
+        if found:
+            score = pa.array([0] * len(rows), pa.int64())
+            for (_, field), mask in found.items():
+                if _WEIGHTS[field]:
+                    hit = pc.cast(pc.take(mask, rows), pa.int64())
+                    score = pc.add(score, pc.multiply(hit, _WEIGHTS[field]))
+            table = pa.table(
+                {"score": score, "name_len": pc.take(c["name_len"], rows), "code": pc.take(c["code"], rows)}
+            )
+            keys = [("score", "descending"), ("name_len", "ascending"), ("code", "ascending")]
+        else:
+            table = pa.table(
+                {"department_id": pc.take(c["department_id"], rows), "code": pc.take(c["code"], rows)}
+            )
+            keys = [("department_id", "ascending"), ("code", "ascending")]
+        wanted = min(len(rows), offset + limit)
+        if wanted <= 0:
+            return []
+        top = pc.select_k_unstable(table, k=wanted, sort_keys=keys)  # codes are unique: a total order
+        return pc.take(c["resource_id"], pc.take(rows, top)).to_pylist()[offset:]
 
 
-def _page(session: Session, hits: Select[Any], words: list[str], limit: int, offset: int) -> list[Resource]:
-    r = Resource.__table__
-    stmt = hits.with_only_columns(r.c.id)
-    if words:
-        idx, id_name = _index(session)
-        stmt = stmt.join(idx, idx.c[id_name] == r.c.id)
-        order = [_score(session, words).desc(), func.length(r.c.name), r.c.code]
-    else:
-        order = [r.c.department_id, r.c.code]
-    ids = list(session.execute(stmt.order_by(*order).limit(limit).offset(offset)).scalars())
+_SNAPSHOTS: dict[str, _Facts] = {}
+_SNAPSHOT_LOCK = threading.Lock()
+_MAX_SNAPSHOTS = 4
+
+
+def _snapshot(session: Session) -> _Facts:
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    token = generation(session)
+    facts = _SNAPSHOTS.get(key)
+    if facts is None or facts.token != token:
+        facts = _Facts(session, token)
+        with _SNAPSHOT_LOCK:
+            _SNAPSHOTS.pop(key, None)
+            while len(_SNAPSHOTS) >= _MAX_SNAPSHOTS:  # many databases in one process (tests): drop the oldest
+                _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
+            _SNAPSHOTS[key] = facts
+    return facts
+
+
+def _raw(session: Session, sql: str, params: dict[str, str]) -> list[tuple[Any, ...]]:
+    """Rows through the driver's own cursor (``:name`` parameters): many small rows, no ORM."""
+    if is_postgres(session):
+        sql = re.sub(r":(\w+)", r"%(\1)s", sql.replace("%", "%%"))
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _field_ids(session: Session, word: list[Atom], field: str) -> list[int]:
+    """Ids of the resources whose ``field`` holds ``word`` (all its atoms), from the full-text index."""
+    if is_postgres(session):
+        sql = f"SELECT resource_id FROM {INDEX_TABLE} WHERE {field} @@ CAST(:q AS tsquery)"  # noqa: S608
+        return [r[0] for r in _raw(session, sql, {"q": pg_query(word)})]
+    sql = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :q"  # noqa: S608 - constants
+    return [r[0] for r in _raw(session, sql, {"q": fts5_query(word, (field,))})]
+
+
+def _load(session: Session, ids: list[int]) -> list[Resource]:
+    """The resources of ``ids`` in that order, with everything ``to_out`` reads loaded in bulk."""
     loaded = session.execute(
         select(Resource)
         .where(Resource.id.in_(ids))
-        .options(selectinload(Resource.items), selectinload(Resource.department))
+        .options(
+            selectinload(Resource.items),
+            selectinload(Resource.department),
+            selectinload(Resource.system),
+            selectinload(Resource.matters),
+            selectinload(Resource.related),
+        )
     ).scalars()
     by_id = {res.id: res for res in loaded}
-    return [by_id[i] for i in ids]
+    return [by_id[i] for i in ids if i in by_id]
 
 
-def _facets(session: Session, hits: Select[Any], lang: str) -> dict[str, list[FacetCount]]:
-    """Counts per value of every facet over the filtered set, in one statement.
-
-    The set is grouped once by all six facets (a few thousand combinations at most), and each
-    facet's counts are sums over those combinations — one pass over the hits, not six.
-    """
-    r = Resource.__table__
-    names = {"department": "department_id"}
-    cols = [r.c[names.get(f, f)] for f in FACETS]
-    combos = (
-        hits.with_only_columns(*cols, func.count().label("n"))
-        .group_by(*cols)
-        .cte("combos")
-        .prefix_with("MATERIALIZED")
-    )
-    parts = []
-    for name in FACETS:
-        col = combos.c[names.get(name, name)]
-        value = cast(col, String(200)).label("value")
-        parts.append(
-            select(literal(name).label("facet"), value, func.sum(combos.c.n).label("n")).group_by(col)
-        )
-    rows = session.execute(union_all(*parts)).all()
-    dept_ids = [int(v) for f, v, _ in rows if f == "department"]
+def _facets(session: Session, facts: _Facts, rows: pa.Array, lang: str) -> dict[str, list[FacetCount]]:
+    """Counts per value of every facet over the filtered set ``rows`` of ``facts``."""
+    out: dict[str, list[FacetCount]] = {name: [] for name in FACETS}
+    by_facet = {name: facts.counts(col, rows) for name, col in zip(FACETS, FACET_COLUMNS, strict=True)}
+    dept_ids = [int(v) for v, _ in by_facet["department"]]
     depts = {
-        str(d.id): (d.code, d.name)
+        d.id: (d.code, d.name)
         for d in session.execute(select(Department).where(Department.id.in_(dept_ids))).scalars()
     }
-    out: dict[str, list[FacetCount]] = {name: [] for name in FACETS}
-    for facet, value, n in rows:
-        if facet == "department":
-            code, name = depts[str(value)]
-            out[facet].append(FacetCount(value=code, label=name, count=int(n)))
-        elif facet == "format":
-            out[facet].append(FacetCount(value=value, label=value, count=int(n)))
-        else:
-            out[facet].append(FacetCount(value=value, label=label(facet, value, lang), count=int(n)))
+    for facet, counts in by_facet.items():
+        for value, n in counts:
+            if facet == "department":
+                code, name = depts[int(value)]
+                out[facet].append(FacetCount(value=code, label=name, count=n))
+            elif facet == "format":
+                out[facet].append(FacetCount(value=value, label=value, count=n))
+            else:
+                out[facet].append(FacetCount(value=value, label=label(facet, value, lang), count=n))
     for counts in out.values():
         counts.sort(key=lambda c: (-c.count, c.value))
     return out

@@ -1,55 +1,101 @@
-"""The catalog's full-text index: Chinese bigrams, kept beside the catalog tables.
+"""The catalog's full-text index: Chinese bigrams per field, kept beside the catalog tables.
 
-One index row per resource holds its tokens (name and code, item names and columns, summary) and the
-normalised texts used to rank a hit. Text is normalised (NFKC, lower case) and cut into runs: a run of
-Chinese characters becomes its overlapping bigrams followed by its last character alone
-(婚姻登记 → 婚姻 姻登 登记 记), any other run of letters or digits one word. A query run of two or
-more Chinese characters is then the phrase of its bigrams — an exact substring match — and a single
-character (or a word) is a prefix match, so 1- and 2-character queries, the common case in Chinese,
-use the index like longer ones. The same tokens feed both backends:
+Text is normalised (NFKC, lower case) and cut into runs: a run of Chinese characters becomes its
+overlapping bigrams followed by its last character alone (婚姻登记 → 婚姻 姻登 登记 记), any other run
+of letters or digits one word. A query run of two or more Chinese characters is then the phrase of its
+bigrams — an exact substring match — and a single character (or a word) is a prefix match, so 1- and
+2-character queries, the common case in Chinese, use the index like longer ones.
 
-- SQLite: an FTS5 table ``catalog_search`` (``unicode61`` tokenizer over the space-joined tokens,
-  ``rowid`` = resource id);
-- PostgreSQL: a table ``catalog_search`` with a ``tsvector`` built from the tokens as a literal (no
-  text-search parser or locale involved) and a GIN index.
+One index row per resource holds the tokens of four fields, each searchable on its own so that a
+search can tell where a word occurs without reading any text: ``name``, ``items`` (item names and
+columns), ``summary`` and ``other`` (code and tags: found, never ranked). Beside it, one row of
+*facts* per resource (``catalog_search_facts``: published or not, department, the five vocabulary
+facets, name length and code) is what search counts, filters and orders by (in memory, see
+``catalog.search``); ``catalog_search_meta`` holds the index version and a generation token that
+every write to the index (and the delete trigger) replaces, so readers know when to reread the facts:
 
-A delete trigger on ``catalog_resources`` drops a resource's row. The index is created at first use
-(``ensure_index``) and back-filled for resources it does not hold yet; ``index_resource`` refreshes
-one resource and belongs after every change to a resource or its items. Raises nothing of its own.
+- SQLite: an FTS5 table ``catalog_search(name, items, summary, other)`` (``unicode61`` tokenizer over
+  the space-joined tokens, ``rowid`` = resource id);
+- PostgreSQL: a table ``catalog_search`` with one ``tsvector`` per field, built from the tokens as a
+  literal (no text-search parser or locale involved), each with a GIN index.
+
+The index is not in the Alembic migrations (``db/migrations/env.py`` leaves ``catalog_search*`` out):
+it is created at first use by ``ensure_index``, which also compares the version stored in
+``catalog_search_meta`` with ``INDEX_VERSION`` and, when they differ (or the meta row is missing, as
+in an index older than the versioning), drops every index object and rebuilds it from the catalog.
+Bump ``INDEX_VERSION`` whenever what is indexed or how changes. ``rebuild_index`` (``govdata catalog
+reindex``) does the same by hand. A delete trigger on ``catalog_resources`` drops a resource's rows;
+resources filed after the newest indexed one are back-filled; ``index_resource`` refreshes one
+resource and belongs after every change to a resource or its items (search reads status and facets
+from the index). Raises nothing of its own.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from govdata.catalog.models import Item, Resource
+from govdata.catalog.models import Item, Resource, ResourceStatus
 
+INDEX_VERSION = 2  # bump when the index's structure or its text changes: indexes are rebuilt at first use
 INDEX_TABLE = "catalog_search"
+FACTS_TABLE = "catalog_search_facts"
+META_TABLE = "catalog_search_meta"
+FIELDS = ("name", "items", "summary", "other")
+FACET_COLUMNS = ("department_id", "category", "share_type", "open_type", "update_cycle", "format")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
 _BATCH = 2000
 _PG_LOCK = 4_011_980_917  # advisory lock key: one session creates the index at a time
 
+_FACTS_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {FACTS_TABLE} (resource_id integer PRIMARY KEY, published integer NOT NULL, "
+    "department_id integer NOT NULL, category varchar(16) NOT NULL, share_type varchar(16) NOT NULL, "
+    "open_type varchar(16) NOT NULL, update_cycle varchar(16) NOT NULL, format varchar(32) NOT NULL, "
+    "name_len integer NOT NULL, code varchar(100) NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key varchar(32) PRIMARY KEY, value varchar(200) NOT NULL)",
+)
 _SQLITE_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS catalog_search USING fts5(doc, name UNINDEXED, items UNINDEXED, "
-    "summary UNINDEXED, tokenize='unicode61 remove_diacritics 0')",
-    "CREATE TRIGGER IF NOT EXISTS catalog_search_forget AFTER DELETE ON catalog_resources "
-    "BEGIN DELETE FROM catalog_search WHERE rowid = old.id; END",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX_TABLE} USING fts5({', '.join(FIELDS)}, "
+    "tokenize='unicode61 remove_diacritics 0')",
+    *_FACTS_DDL,
+    "CREATE TRIGGER IF NOT EXISTS catalog_search_forget AFTER DELETE ON catalog_resources BEGIN "
+    "DELETE FROM catalog_search WHERE rowid = old.id; "
+    "DELETE FROM catalog_search_facts WHERE resource_id = old.id; "
+    "UPDATE catalog_search_meta SET value = lower(hex(randomblob(16))) WHERE key = 'generation'; END",
 )
 _PG_DDL = (
-    "CREATE TABLE IF NOT EXISTS catalog_search (resource_id integer PRIMARY KEY, doc tsvector NOT NULL, "
-    "name text NOT NULL, items text NOT NULL, summary text NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS ix_catalog_search_doc ON catalog_search USING gin (doc)",
-    "CREATE OR REPLACE FUNCTION catalog_search_forget() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN DELETE FROM catalog_search WHERE resource_id = OLD.id; RETURN OLD; END $$",
+    f"CREATE TABLE IF NOT EXISTS {INDEX_TABLE} (resource_id integer PRIMARY KEY, "
+    + ", ".join(f"{f} tsvector NOT NULL" for f in FIELDS)
+    + ")",
+    *(f"CREATE INDEX IF NOT EXISTS ix_{INDEX_TABLE}_{f} ON {INDEX_TABLE} USING gin ({f})" for f in FIELDS),
+    *_FACTS_DDL,
+    "CREATE OR REPLACE FUNCTION catalog_search_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "DELETE FROM catalog_search WHERE resource_id = OLD.id; "
+    "DELETE FROM catalog_search_facts WHERE resource_id = OLD.id; "
+    "UPDATE catalog_search_meta SET value = md5(random()::text || clock_timestamp()::text) "
+    "WHERE key = 'generation'; RETURN OLD; END $$",
     "CREATE OR REPLACE TRIGGER catalog_search_forget AFTER DELETE ON catalog_resources "
     "FOR EACH ROW EXECUTE FUNCTION catalog_search_forget()",
+)
+_SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS catalog_search_forget",
+    f"DROP TABLE IF EXISTS {INDEX_TABLE}",
+    f"DROP TABLE IF EXISTS {FACTS_TABLE}",
+    f"DROP TABLE IF EXISTS {META_TABLE}",
+)
+_PG_DROP = (
+    "DROP TRIGGER IF EXISTS catalog_search_forget ON catalog_resources",
+    "DROP FUNCTION IF EXISTS catalog_search_forget()",
+    f"DROP TABLE IF EXISTS {INDEX_TABLE}",
+    f"DROP TABLE IF EXISTS {FACTS_TABLE}",
+    f"DROP TABLE IF EXISTS {META_TABLE}",
 )
 
 
@@ -79,7 +125,7 @@ def tokens(value: str) -> list[str]:
 
 
 def atoms(term: str) -> list[Atom]:
-    """The conditions one query term stands for, all of which a hit must meet."""
+    """The conditions one query term stands for, all of which a field must meet to hold the term."""
     out: list[Atom] = []
     for cjk, word in _RUN.findall(normalize(term)):
         if word or len(cjk) == 1:
@@ -89,9 +135,13 @@ def atoms(term: str) -> list[Atom]:
     return out
 
 
-def fts5_query(parts: Sequence[Atom]) -> str:
-    """An FTS5 MATCH expression ANDing ``parts`` (tokens hold only letters and digits: no quoting)."""
-    return " AND ".join(f'"{" ".join(a.tokens)}"' + ("*" if a.prefix else "") for a in parts)
+def fts5_query(parts: Sequence[Atom], fields: Sequence[str] = ()) -> str:
+    """An FTS5 expression ANDing ``parts`` within one of ``fields`` (all when empty).
+
+    Tokens hold only letters and digits: no quoting needed.
+    """
+    body = " AND ".join(f'"{" ".join(a.tokens)}"' + ("*" if a.prefix else "") for a in parts)
+    return f"{{{' '.join(fields)}}} : ({body})" if fields else f"({body})"
 
 
 def pg_query(parts: Sequence[Atom]) -> str:
@@ -106,38 +156,74 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _exists(session: Session) -> bool:
+def index_version(session: Session) -> int | None:
+    """The version of the index in the database: ``None`` when there is none (or only part of one),
+    1 for an index from before the versioning."""
+    wanted = (INDEX_TABLE, FACTS_TABLE, META_TABLE)
     if is_postgres(session):
-        found = session.execute(text(f"SELECT to_regclass('{INDEX_TABLE}') IS NOT NULL")).scalar_one()
+        sql = "SELECT relname FROM pg_class WHERE relname IN :names AND relkind IN ('r', 'p')"
     else:
-        found = session.execute(
-            text("SELECT 1 FROM sqlite_master WHERE name = :name"), {"name": INDEX_TABLE}
-        ).first()
-    return bool(found)
+        sql = "SELECT name FROM sqlite_master WHERE name IN :names"
+    stmt = text(sql).bindparams(bindparam("names", expanding=True))
+    names = set(session.execute(stmt, {"names": list(wanted)}).scalars())
+    if META_TABLE not in names:
+        return 1 if names == {INDEX_TABLE} else None
+    if names != set(wanted):
+        return None
+    found = session.execute(
+        text(f"SELECT value FROM {META_TABLE} WHERE key = 'version'")  # noqa: S608 - constant
+    ).scalar()
+    return int(found) if found is not None else None
 
 
-def _create(session: Session) -> None:
-    if _exists(session):
-        return
+def _lock(session: Session) -> None:
     if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
-    for ddl in _PG_DDL if is_postgres(session) else _SQLITE_DDL:
+
+
+def _drop(session: Session) -> None:
+    for ddl in _PG_DROP if is_postgres(session) else _SQLITE_DROP:
         session.execute(text(ddl))
 
 
-def ensure_index(session: Session) -> None:
-    """Create the index if it is missing, then index the resources filed after its newest row.
+def _create(session: Session) -> bool:
+    """Make sure the index of ``INDEX_VERSION`` exists; ``True`` when it was (re)created empty."""
+    if index_version(session) == INDEX_VERSION:
+        return False
+    if is_postgres(session):
+        _lock(session)
+        if index_version(session) == INDEX_VERSION:  # another session built it meanwhile
+            return False
+    _drop(session)
+    for ddl in _PG_DDL if is_postgres(session) else _SQLITE_DDL:
+        session.execute(text(ddl))
+    session.execute(
+        text(f"INSERT INTO {META_TABLE} (key, value) VALUES ('version', :v), ('generation', :g)"),  # noqa: S608
+        {"v": str(INDEX_VERSION), "g": uuid.uuid4().hex},
+    )
+    return True
 
-    Two primary-key lookups when nothing is missing. Resources are caught up by id: a resource
+
+def generation(session: Session) -> str:
+    """A token that changes with every write to the index (never repeats, even after a rollback)."""
+    found = session.execute(text(f"SELECT value FROM {META_TABLE} WHERE key = 'generation'")).scalar()  # noqa: S608
+    if found is None:  # written by a build that had no generation yet
+        found = uuid.uuid4().hex
+        session.execute(
+            text(f"INSERT INTO {META_TABLE} (key, value) VALUES ('generation', :g)"),  # noqa: S608
+            {"g": found},
+        )
+    return str(found)
+
+
+def ensure_index(session: Session) -> None:
+    """Create (or, at another version, rebuild) the index, then index the resources filed after its newest row.
+
+    Three primary-key lookups when nothing is missing. Resources are caught up by id: a resource
     changed without ``index_resource`` is not noticed (``rebuild_index`` repairs that).
     """
     _create(session)
-    if is_postgres(session):
-        newest = session.execute(text("SELECT max(resource_id) FROM catalog_search")).scalar()
-    else:
-        newest = session.execute(
-            text("SELECT rowid FROM catalog_search ORDER BY rowid DESC LIMIT 1")
-        ).scalar()
+    newest = session.execute(text(f"SELECT max(resource_id) FROM {FACTS_TABLE}")).scalar()  # noqa: S608
     last = session.execute(select(func.max(Resource.id))).scalar()
     if last is None or (newest is not None and newest >= last):
         return
@@ -157,13 +243,25 @@ def index_resource(session: Session, resource: Resource) -> None:
     _write(session, [resource.id])
 
 
-def rebuild_index(session: Session) -> int:
-    """Index every resource afresh; returns how many. For an index suspected stale, and benchmarks."""
+def index_resources(session: Session, ids: Sequence[int]) -> None:
+    """Write the index rows of many resources at once (a bulk filing), in batches; flushes first."""
+    session.flush()
     _create(session)
-    session.execute(text(f"DELETE FROM {INDEX_TABLE}"))  # noqa: S608 - constant
+    for start in range(0, len(ids), _BATCH):
+        _write(session, ids[start : start + _BATCH])
+
+
+def rebuild_index(session: Session) -> int:
+    """Drop the index and build it afresh at ``INDEX_VERSION``; returns how many resources it holds."""
+    _lock(session)
+    _drop(session)
+    _create(session)
     ids = list(session.execute(select(Resource.id).order_by(Resource.id)).scalars())
     for start in range(0, len(ids), _BATCH):
         _write(session, ids[start : start + _BATCH])
+    if is_postgres(session):
+        session.execute(text(f"ANALYZE {INDEX_TABLE}"))
+        session.execute(text(f"ANALYZE {FACTS_TABLE}"))
     return len(ids)
 
 
@@ -172,9 +270,13 @@ def _write(session: Session, ids: Iterable[int]) -> None:
     wanted = list(ids)
     if not wanted:
         return
+    r = Resource
     heads = session.execute(
-        select(Resource.id, Resource.code, Resource.name, Resource.summary).where(Resource.id.in_(wanted))
-    ).all()
+        select(
+            r.id, r.code, r.name, r.summary, r.tags, r.status, r.department_id, r.category, r.share_type,
+            r.open_type, r.update_cycle, r.format,
+        ).where(r.id.in_(wanted))
+    ).all()  # fmt: skip
     item_text: dict[int, list[str]] = {rid: [] for rid in wanted}
     for rid, column, name in session.execute(
         select(Item.resource_id, Item.column, Item.name)
@@ -182,35 +284,56 @@ def _write(session: Session, ids: Iterable[int]) -> None:
         .order_by(Item.resource_id, Item.position)
     ):
         item_text[rid].append(f"{name} {column}")
-    rows = []
-    for rid, code, name, summary in heads:
-        items = "\n".join(item_text[rid])
-        doc = tokens(f"{name} {code}\n{items}\n{summary}")
-        rows.append(
+    pg = is_postgres(session)
+    docs, facts = [], []
+    for rid, code, name, summary, tags, status, *facets in heads:
+        fields = {
+            "name": name,
+            "items": "\n".join(item_text[rid]),
+            "summary": summary,
+            "other": f"{code} {' '.join(tags or [])}",
+        }
+        doc: dict[str, object] = {"rid": rid}
+        for field, value in fields.items():
+            toks = tokens(value or "")
+            doc[field] = _pg_vector(toks) if pg else " ".join(toks)
+        docs.append(doc)
+        facts.append(
             {
                 "rid": rid,
-                "doc": _pg_vector(doc) if is_postgres(session) else " ".join(doc),
-                "name": normalize(name),
-                "items": normalize(items),
-                "summary": normalize(summary),
+                "published": int(status == ResourceStatus.PUBLISHED.value),
+                "name_len": len(name),
+                "code": code,
             }
+            | dict(zip(FACET_COLUMNS, facets, strict=True))
         )
-    id_col = "resource_id" if is_postgres(session) else "rowid"
+    id_col = "resource_id" if pg else "rowid"
     session.execute(
-        text(f"DELETE FROM {INDEX_TABLE} WHERE {id_col} IN :ids").bindparams(  # noqa: S608 - constants
-            bindparam("ids", expanding=True)
-        ),
-        {"ids": wanted},
+        text(f"UPDATE {META_TABLE} SET value = :g WHERE key = 'generation'"),  # noqa: S608 - constant
+        {"g": uuid.uuid4().hex},
     )
-    if rows:
-        doc_value = "CAST(:doc AS tsvector)" if is_postgres(session) else ":doc"
+    for table, col in ((INDEX_TABLE, id_col), (FACTS_TABLE, "resource_id")):
         session.execute(
-            text(
-                f"INSERT INTO {INDEX_TABLE} ({id_col}, doc, name, items, summary) "  # noqa: S608 - constants
-                f"VALUES (:rid, {doc_value}, :name, :items, :summary)"
+            text(f"DELETE FROM {table} WHERE {col} IN :ids").bindparams(  # noqa: S608 - constants
+                bindparam("ids", expanding=True)
             ),
-            rows,
+            {"ids": wanted},
         )
+    if not docs:
+        return
+    values = ", ".join(f"CAST(:{f} AS tsvector)" if pg else f":{f}" for f in FIELDS)
+    session.execute(
+        text(f"INSERT INTO {INDEX_TABLE} ({id_col}, {', '.join(FIELDS)}) VALUES (:rid, {values})"),  # noqa: S608
+        docs,
+    )
+    cols = ("published", *FACET_COLUMNS, "name_len", "code")
+    session.execute(
+        text(
+            f"INSERT INTO {FACTS_TABLE} (resource_id, {', '.join(cols)}) "  # noqa: S608 - constants
+            f"VALUES (:rid, {', '.join(':' + c for c in cols)})"
+        ),
+        facts,
+    )
 
 
 def _pg_vector(doc: Sequence[str]) -> str:

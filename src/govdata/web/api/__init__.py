@@ -7,12 +7,16 @@ from govdata.web.api import (
     auth,
     catalog,
     catalog_excel,
+    catalog_feed,
+    catalog_graph,
+    catalog_lifecycle,
     catalog_stats,
     ingest,
     ingest_push,
     opendata,
     overview,
     share,
+    standards,
 )
 
 router = APIRouter()
@@ -20,3 +24,5 @@ for module in (auth, overview, catalog, share, opendata, audit, ingest, ingest_p
     router.include_router(module.router)
 router.include_router(catalog_stats.router)
 router.include_router(catalog_excel.router)
+for module in (catalog_lifecycle, catalog_feed, catalog_graph, standards):
+    router.include_router(module.router)

@@ -8,11 +8,15 @@ from govdata.web.pages import (
     auth,
     catalog,
     catalog_excel,
+    catalog_feed,
+    catalog_graph,
+    catalog_lifecycle,
     catalog_stats,
     home,
     ingest,
     opendata,
     share,
+    standards,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -20,3 +24,5 @@ for module in (auth, home, catalog, share, opendata, audit, account, ingest):
     router.include_router(module.router)
 router.include_router(catalog_stats.router)
 router.include_router(catalog_excel.router)
+for module in (catalog_lifecycle, catalog_feed, catalog_graph, standards):
+    router.include_router(module.router)

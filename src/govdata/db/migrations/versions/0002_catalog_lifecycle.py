@@ -131,6 +131,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("created_at", govdata.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("nats_published_at", govdata.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["resource_id"],
             ["catalog_resources.id"],
@@ -141,6 +142,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("catalog_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_catalog_events_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_catalog_events_nats_published_at"), ["nats_published_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_catalog_events_resource_id"), ["resource_id"], unique=False)
 
     op.create_table(
@@ -153,6 +157,8 @@ def upgrade() -> None:
         sa.Column("row_estimate", sa.Integer(), nullable=True),
         sa.Column("resource_id", sa.Integer(), nullable=True),
         sa.Column("discovered_at", govdata.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("gone_at", govdata.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["department_id"], ["departments.id"], name=op.f("fk_catalog_inventory_department_id_departments")
         ),
@@ -445,6 +451,7 @@ def downgrade() -> None:
     op.drop_table("catalog_inventory")
     with op.batch_alter_table("catalog_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_catalog_events_resource_id"))
+        batch_op.drop_index(batch_op.f("ix_catalog_events_nats_published_at"))
         batch_op.drop_index(batch_op.f("ix_catalog_events_created_at"))
 
     op.drop_table("catalog_events")
