@@ -85,7 +85,7 @@ def test_counts_and_shares_per_department_and_in_total(platform, org):
     assert total.open["open"].count == 1 and total.open["closed"].count == 2
     assert sum(p.count for p in total.open.values()) == total.resources
     assert by["sjj"].resources == 0 and by["sjj"].share["none"].percent is None
-    assert total.matter_coverage is None  # matters (事项) are not in the catalog yet
+    assert total.matter_coverage is None  # no department has registered its matters (事项清单)
 
 
 def test_catalogue_coverage_counts_catalogued_lake_tables(platform, org):

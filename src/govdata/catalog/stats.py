@@ -3,8 +3,9 @@
 Owns the counts a bureau reports about its catalog: published resources and their items; the
 split by sharing attribute (共享属性) and by open attribute (开放属性), as counts and percentages;
 resources late against their update cycle (更新周期); and catalogue coverage (编目覆盖率) —
-catalogued lake tables over all lake tables of the department. Matter coverage (事项覆盖率) waits
-for matters (事项) to exist in the catalog and is reported as ``None`` until then.
+catalogued lake tables over all lake tables of the department; and matter coverage (事项覆盖率) —
+the department's registered matters (``govdata.catalog.matters``) served by a published resource,
+``None`` while it has registered none.
 
 A published resource is *late* when the last successful load of its lake table is older than its
 update cycle plus the ingest pillar's grace (``govdata.ingest.queries.grace_for``). The last load
@@ -29,6 +30,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govdata.catalog.matters import matter_coverage
 from govdata.catalog.models import Item, OpenType, Resource, ResourceStatus, ShareType
 from govdata.db.base import utcnow
 from govdata.lake import Lake, TableRef
@@ -72,7 +74,9 @@ class CatalogStats:
     lake_tables: int = 0
     catalogued_tables: int = 0
     coverage: float | None = None  # percent of lake tables catalogued
-    matter_coverage: float | None = None  # needs matters (事项): not yet in the catalog
+    matters: int = 0  # registered matters (事项清单)
+    matters_served: int = 0  # of them, served by at least one published resource
+    matter_coverage: float | None = None
     # 编目覆盖率 of the sources' tables (``govdata.catalog.drafts.coverage``, as of the last scans)
     source_tables: int = 0
     source_catalogued: int = 0
@@ -121,9 +125,13 @@ class _Tally:
     late: int = 0
     lake_tables: int = 0
     catalogued: int = 0
+    matters: int = 0
+    matters_served: int = 0
 
     def add(self, other: _Tally) -> None:
-        for name in ("resources", "drafts", "items", "assessed", "late", "lake_tables", "catalogued"):
+        for name in (
+            "resources", "drafts", "items", "assessed", "late", "lake_tables", "catalogued", "matters", "matters_served"
+        ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.share.update(other.share)
         self.open.update(other.open)
@@ -148,6 +156,9 @@ class _Tally:
             lake_tables=self.lake_tables,
             catalogued_tables=self.catalogued,
             coverage=_percent(self.catalogued, self.lake_tables),
+            matters=self.matters,
+            matters_served=self.matters_served,
+            matter_coverage=_percent(self.matters_served, self.matters),
         )
 
 
@@ -277,6 +288,8 @@ def catalog_stats(
     _count_resources(session, tallies)
     late = _late(session, lake, actor, depts, tallies, now)
     lake_tables = _coverage(session, lake, depts, tallies)
+    for dept_id, (registered, served) in matter_coverage(session).items():
+        tallies[dept_id].matters, tallies[dept_id].matters_served = registered, served
     total = _Tally()
     for tally in tallies.values():
         total.add(tally)

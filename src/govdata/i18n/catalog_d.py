@@ -45,10 +45,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "portal.catalog_stats.col_last_load": ("最近成功归集", "Last successful load"),
     "portal.catalog_stats.never": ("从未归集", "Never loaded"),
     "portal.catalog_stats.none_late": ("所有资源均按周期更新", "Every resource is up to date"),
-    "portal.catalog_stats.matters_pending": (
-        "事项覆盖率将在事项（政务服务事项）纳入目录后统计",
-        "Matter coverage will be reported once service matters are in the catalog",
+    "portal.catalog_stats.matters_note": (
+        "事项覆盖率：部门登记的事项清单（政务服务事项、权力事项）中，已有已发布资源支撑的事项所占比例",
+        "Matter coverage: the share of a department's registered matters (service matters and power-list "
+        "items) served by at least one published resource",
     ),
+    "portal.catalog_stats.col_matters": ("已支撑/事项", "Served / matters"),
+    "portal.catalog_stats.col_matter_coverage": ("事项覆盖率", "Matter coverage"),
+    "portal.catalog_stats.matter_coverage": ("事项覆盖率", "Matter coverage"),
     "portal.catalog_stats.empty": ("暂无目录数据", "No catalog data yet"),
     "portal.catalog_stats.not_applicable": ("—", "—"),
 }

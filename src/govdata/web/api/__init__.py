@@ -10,6 +10,7 @@ from govdata.web.api import (
     catalog_feed,
     catalog_graph,
     catalog_lifecycle,
+    catalog_matters,
     catalog_stats,
     ingest,
     ingest_push,
@@ -24,5 +25,5 @@ for module in (auth, overview, catalog, share, opendata, audit, ingest, ingest_p
     router.include_router(module.router)
 router.include_router(catalog_stats.router)
 router.include_router(catalog_excel.router)
-for module in (catalog_lifecycle, catalog_feed, catalog_graph, standards):
+for module in (catalog_lifecycle, catalog_feed, catalog_graph, catalog_matters, standards):
     router.include_router(module.router)

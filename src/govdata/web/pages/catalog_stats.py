@@ -52,6 +52,8 @@ def _row(s: CatalogStats) -> dict[str, Any]:
         "late": s.late,
         "tables": f"{s.catalogued_tables} / {s.lake_tables}",
         "coverage": _pct(s.coverage),
+        "matters": f"{s.matters_served} / {s.matters}",
+        "matter_coverage": _pct(s.matter_coverage),
     }
 
 
@@ -65,6 +67,7 @@ def stats_context(report: StatsReport, language: str) -> dict[str, Any]:
             ("items", thousands(total.items)),
             ("late", thousands(total.late)),
             ("coverage", _pct(total.coverage)),
+            ("matter_coverage", _pct(total.matter_coverage)),
         ],
         "rows": [_row(d) for d in shown],
         "total_row": _row(total),
