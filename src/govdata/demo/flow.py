@@ -156,8 +156,12 @@ def _organisation(s, platform: Platform, system: Actor, manifest: DemoManifest, 
 
 
 def _catalog(s, platform: Platform, system: Actor, src) -> None:  # type: ignore[no-untyped-def]
+    from govdata.govern import element_for_column
+
     r = src.resource
     key = src.key if isinstance(src.key, str) else src.key[0]
+    # the code's middle segment is the compact classification (101 = 类 1 / 项 01)
+    compact = r["code"].split("/")[1]
     create_resource(
         s,
         platform.audit,
@@ -176,6 +180,8 @@ def _catalog(s, platform: Platform, system: Actor, src) -> None:  # type: ignore
             update_cycle=r["update_cycle"],
             lake_table=f"raw.{src.dept}.{src.lake_table}",
             key_column=key,
+            classification=f"{compact[0]}/{compact[1:3]}",
+            sharing_method=r["share_method"],
             items=[
                 ItemIn(
                     column=i["column"],
@@ -185,12 +191,19 @@ def _catalog(s, platform: Platform, system: Actor, src) -> None:  # type: ignore
                     masking=i.get("masking"),
                     sensitive=bool(i.get("sensitive")),
                     required=bool(i.get("required")),
+                    element=_element(s, element_for_column, i),
                 )
                 for i in r["items"]
             ],
         ),
     )
     publish_resource(s, platform.audit, system, r["code"])
+
+
+def _element(s, find, item: dict[str, object]) -> str | None:  # type: ignore[no-untyped-def]
+    """The data element the item binds: found by its column name, else by its Chinese name."""
+    found = find(s, str(item["column"])) or find(s, str(item["name"]))
+    return found.identifier if found is not None else None
 
 
 def _register_source(s, platform: Platform, src, secret: str) -> SourceTable:  # type: ignore[no-untyped-def]
