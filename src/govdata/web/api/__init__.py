@@ -6,6 +6,7 @@ from govdata.web.api import (
     audit,
     auth,
     catalog,
+    catalog_classification,
     catalog_excel,
     catalog_feed,
     catalog_graph,
@@ -25,5 +26,12 @@ for module in (auth, overview, catalog, share, opendata, audit, ingest, ingest_p
     router.include_router(module.router)
 router.include_router(catalog_stats.router)
 router.include_router(catalog_excel.router)
-for module in (catalog_lifecycle, catalog_feed, catalog_graph, catalog_matters, standards):
+for module in (
+    catalog_classification,
+    catalog_lifecycle,
+    catalog_feed,
+    catalog_graph,
+    catalog_matters,
+    standards,
+):
     router.include_router(module.router)

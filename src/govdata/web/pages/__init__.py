@@ -7,6 +7,7 @@ from govdata.web.pages import (
     audit,
     auth,
     catalog,
+    catalog_classification,
     catalog_excel,
     catalog_feed,
     catalog_graph,
@@ -24,5 +25,5 @@ for module in (auth, home, catalog, share, opendata, audit, account, ingest):
     router.include_router(module.router)
 router.include_router(catalog_stats.router)
 router.include_router(catalog_excel.router)
-for module in (catalog_lifecycle, catalog_feed, catalog_graph, standards):
+for module in (catalog_classification, catalog_lifecycle, catalog_feed, catalog_graph, standards):
     router.include_router(module.router)
