@@ -71,17 +71,19 @@ def database_cases(args: argparse.Namespace, work: Path) -> list[Result]:
         floor = "floor_pg" if backend == "postgresql" else "floor_mariadb"
         tool = "psql COPY TO STDOUT → file" if backend == "postgresql" else "mariadb --quick client → file"
         cases: list[tuple[str, str, dict[str, Any]]] = [(tool, floor, {"out": str(work / f"{backend}.dump")})]
+        if args.runner_only:
+            cases = []
         engines = ["adbc", "connectorx"] if backend == "postgresql" else ["connectorx"]
-        for engine in engines:
+        for engine in engines if not args.runner_only else []:
             cases.append(
                 (f"govdata {engine}", "govdata", {"lake": lake, "backend": backend, "engine": engine})
             )
-        for n in args.parallel:
+        for n in args.parallel if not args.runner_only else []:
             cases.append(
                 (f"govdata auto, parallel {n}", "govdata", {"lake": lake, "backend": backend, "parallel": n})
             )
         dlt_backends = ["connectorx", "pyarrow"] + ([] if args.skip_dlt_default else ["sqlalchemy"])
-        for name in dlt_backends:
+        for name in dlt_backends if not args.runner_only else []:
             cases.append((f"dlt {name} → delta", "dlt_load",
                           {"lake": str(work / "dlt" / backend), "backend": backend, "dlt_backend": name}))  # fmt: skip
         for name, case, kwargs in cases:
@@ -253,6 +255,9 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, nargs="+", default=[2, 4], help="reader counts to try")
     parser.add_argument("--skip-dlt-default", action="store_true", help="skip dlt's slow sqlalchemy backend")
     parser.add_argument("--no-files", action="store_true", help="skip the GBK CSV and Excel cases")
+    parser.add_argument(
+        "--runner-only", action="store_true", help="only the run_table cases (full load and the increments)"
+    )
     parser.add_argument("--excel-rows", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/govdata-bench"))
     parser.add_argument("--write-docs", action="store_true", help=f"write the results into {DOCS}")

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from govdata.errors import InvalidInput
@@ -98,3 +100,68 @@ def test_not_a_workbook(tmp_path: Path, lake: Lake) -> None:
     with pytest.raises(InvalidInput) as info:
         load_to_lake(lake, "mzj", "f", "excel", {"path": str(path)})
     assert info.value.code == "ingest.excel_unreadable"
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1901, 1, 1), max_value=dt.datetime(2099, 12, 31)).map(
+        lambda d: d.replace(microsecond=0)
+    ),
+    st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2099, 12, 31)),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_CELLS, max_size=6), max_size=8), write_only=st.booleans())
+def test_sheet_rows_are_what_openpyxl_reads(tmp_path: Path, rows: list[list[Any]], write_only: bool) -> None:
+    """The lean sheet reader gives the cells openpyxl's own reader gives (shared and inline strings,
+    numbers, booleans, dates, gaps, formulas as their cached value), as text."""
+    from openpyxl import load_workbook
+
+    from govdata.ingest.connectors.sheets import cell_text, open_sheet
+
+    path = tmp_path / f"cells_{write_only}.xlsx"
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("数据") if write_only else wb.active
+    for row in rows:
+        ws.append(row)
+    if not write_only:
+        ws.cell(row=len(rows) + 3, column=3, value="末行")  # rows missing in between
+    wb.save(path)
+    expected = [
+        [cell_text(v) for v in r]
+        for r in load_workbook(path, data_only=True).worksheets[0].iter_rows(values_only=True)
+    ]
+    with open_sheet(path, None) as sheet:
+        got = list(sheet.rows)
+
+    def trimmed(table: list[list[str | None]]) -> list[list[str | None]]:
+        out = []
+        for row in table:
+            row = list(row)
+            while row and row[-1] is None:
+                row.pop()
+            out.append(row)
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    assert trimmed(got) == trimmed(expected)
+
+
+def test_merged_ranges_are_found_in_the_sheet_xml(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from govdata.ingest.connectors.sheets import Merged, open_sheet
+
+    path = _report(tmp_path / "report.xlsx")
+    ws = load_workbook(path).worksheets[1]
+    expected = {Merged(r.min_row, r.max_row, r.min_col, r.max_col) for r in ws.merged_cells.ranges}
+    with open_sheet(path, None) as sheet:
+        assert sheet.name == "低保名单"  # the first visible sheet
+        assert set(sheet.merged) == expected
+        assert len(expected) == 6

@@ -124,3 +124,38 @@ def test_text_keys_are_pruned_with_quoted_literals(lake: Lake, monkeypatch: pyte
         {"code": "c", "v": 3},
         {"code": "d", "v": 40},
     ]
+
+
+def test_a_merge_touching_every_file_keeps_the_file_size(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    """deltalake's MERGE sizes files by the table property only: without it, one MERGE whose keys
+    sit in every file rewrote the whole table into one or two large files."""
+    small = {"delta.targetFileSize": str(256 << 10)}
+    monkeypatch.setattr("govdata.lake.writing.TARGET_FILE_BYTES", 256 << 10)
+    monkeypatch.setattr("govdata.lake.writing.TABLE_CONFIGURATION", small)
+    monkeypatch.setattr(store, "TABLE_CONFIGURATION", small)
+    lake.write(REF, _people(range(300_000)))
+    before = len(lake._table(REF).file_uris())
+    assert before >= 4
+    assert lake._table(REF).metadata().configuration["delta.targetFileSize"] == small["delta.targetFileSize"]
+    lake.merge(REF, _people(range(0, 300_000, 100), "x"), ["id"])  # one key in 100 — every file
+    after = lake._table(REF).file_uris()
+    assert len(after) >= before - 1
+    assert lake.count(REF) == 300_000
+    assert dict(_rows(lake))[12_300] == "n12300x"
+
+
+def test_a_table_written_before_the_property_gets_it_at_its_first_merge(lake: Lake) -> None:
+    from deltalake import DeltaTable, write_deltalake
+
+    uri = lake.uri(REF)
+    write_deltalake(uri, _people(range(10)))  # as tables were written before: no properties
+    assert "delta.targetFileSize" not in DeltaTable(uri).metadata().configuration
+    written = lake.merge(REF, _people(range(5, 15), "x"), ["id"])
+    config = DeltaTable(uri).metadata().configuration
+    assert config["delta.targetFileSize"] == store.TABLE_CONFIGURATION["delta.targetFileSize"]
+    assert (written.inserted, written.updated) == (5, 5)
+    assert _rows(lake)[5:7] == [(5, "n5x"), (6, "n6x")]
+    # later merges add no further metadata commit
+    version = lake.version(REF)
+    lake.merge(REF, _people(range(1), "y"), ["id"])
+    assert lake.version(REF) == version + 1

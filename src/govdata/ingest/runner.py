@@ -226,6 +226,7 @@ def _attempt(
         source.last_error = error.message("zh")
         _audit(session, audit, actor, run, ref, error.code)
         session.commit()
+        _follow_catalog(session, audit, run)
         if error is exc:
             raise
         raise error from exc
@@ -253,7 +254,15 @@ def _attempt(
     source_table.last_success_at = run.finished_at
     _audit(session, audit, actor, run, ref, None)
     session.commit()
+    _follow_catalog(session, audit, run)
     return run
+
+
+def _follow_catalog(session: Session, audit: AuditLog | None, run: IngestRun) -> None:
+    """After the run is committed: drift it recorded opens a draft revision of the linked resource."""
+    from govdata.catalog.follow import after_run  # the catalog is above ingest: import late
+
+    after_run(session, audit, run.id)
 
 
 def _file_version(path: str) -> str | None:

@@ -34,7 +34,13 @@ from govdata.lake.staging import (
     range_predicate,
     rangeable,
 )
-from govdata.lake.writing import PREFETCH, prefetch, write_options, writer_properties
+from govdata.lake.writing import (
+    PREFETCH,
+    TABLE_CONFIGURATION,
+    prefetch,
+    write_options,
+    writer_properties,
+)
 
 LAYERS = ("raw", "std", "fact", "topic", "base")
 QUARANTINE = "_quarantine"  # rejected rows; deliberately not a layer
@@ -262,7 +268,8 @@ class Lake:
         predicate = " AND ".join(f"{_q('t', k)} = {_q('s', k)}" for k in keys)
         if prune:  # never with delete_missing: target rows outside the range would count as unmatched
             predicate = f"{predicate} AND {prune}"
-        merger = self._table(ref).merge(
+        target = self._with_layout(self._table(ref))
+        merger = target.merge(
             source,
             predicate,
             source_alias="s",
@@ -285,6 +292,19 @@ class Lake:
             updated=updated,
             deleted=int(metrics.get("num_target_rows_deleted", 0)),
         )
+
+    def _with_layout(self, table: Any) -> Any:
+        """``table`` with the lake's file-size property, set once on a table written before it existed.
+
+        deltalake's MERGE sizes its files by ``delta.targetFileSize`` only; an older table without it
+        gets it in a metadata-only commit before its first MERGE.
+        """
+        config = table.metadata().configuration
+        missing = {k: v for k, v in TABLE_CONFIGURATION.items() if config.get(k) != v}
+        if not missing:
+            return table
+        table.alter.set_table_properties(missing)
+        return table
 
     def version(self, ref: TableRef) -> int:
         return int(self._table(ref).version())

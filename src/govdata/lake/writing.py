@@ -2,9 +2,12 @@
 
 ``write_options`` are the ``write_deltalake``/``merge`` keyword arguments every lake write uses
 (compression, row-group size, target file size — measured on the 1M-row people table, see
-docs/benchmarks.md). ``prefetch`` runs a batch iterator in its own thread, a bounded number of
-batches ahead, so reading the source overlaps encoding Parquet; an error of the iterator is raised
-in the consumer. Raises nothing of its own.
+docs/benchmarks.md). The target file size is also a table property (``TABLE_CONFIGURATION``), because
+deltalake's MERGE ignores ``target_file_size`` and reads ``delta.targetFileSize`` instead: without it
+one MERGE that touches every file rewrites the table into one large file per thread. ``prefetch``
+runs a batch iterator in its own thread, a bounded number of batches ahead, so reading the source
+overlaps encoding Parquet; an error of the iterator is raised in the consumer. Raises nothing of
+its own.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import pyarrow as pa
 PREFETCH = 4  # batches read ahead of the writer: memory stays a few batches
 ROW_GROUP_ROWS = 64 * 1024
 TARGET_FILE_BYTES = 8 << 20  # small files: a MERGE rewrites only the files holding a changed key
+TABLE_CONFIGURATION = {"delta.targetFileSize": str(TARGET_FILE_BYTES)}  # read by MERGE (and OPTIMIZE)
 
 
 def write_options() -> dict[str, Any]:
@@ -28,6 +32,7 @@ def write_options() -> dict[str, Any]:
     return {
         "writer_properties": WriterProperties(compression="SNAPPY", max_row_group_size=ROW_GROUP_ROWS),
         "target_file_size": TARGET_FILE_BYTES,
+        "configuration": TABLE_CONFIGURATION,  # applied when the write creates the table
     }
 
 
