@@ -460,3 +460,51 @@ def test_portal_page_downloads_uploads_and_shows_errors_as_a_table(
     assert junk.status_code == 422 and BeautifulSoup(junk.text, "html.parser").select_one("#excel-file-error")
     _portal_login(client, org, "mzj_user")
     assert client.get("/catalog/excel").status_code == 403
+
+
+def test_items_past_a_sheets_row_limit_continue_on_the_next_sheet(
+    platform: Platform, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole city's items outgrow one sheet (1,048,576 rows): the export continues on 信息项(2) …
+    and the import reads them back and names the right sheet and row in its errors. The limit is
+    lowered here so a handful of items shows it."""
+    from govdata.catalog import excel, excel_import, excel_layout
+
+    monkeypatch.setattr(excel_layout, "MAX_SHEET_ROWS", 10)
+    monkeypatch.setattr(excel_import, "MAX_SHEET_ROWS", 10)
+    monkeypatch.setattr(excel, "MAX_SHEET_ROWS", 10)
+    monkeypatch.setattr(excel, "ITEM_ROWS_PER_SHEET", 4)
+    publish_people(platform)  # one resource, len(PEOPLE_ITEMS) items
+
+    def snapshot() -> list[dict[str, Any]]:
+        with platform.unit() as s:
+            rows = s.execute(select(Resource).order_by(Resource.code)).scalars().all()
+            return [to_out(r).model_dump(exclude={"status", "published_at", "version"}) for r in rows]
+
+    before = snapshot()
+    with platform.unit() as s:
+        data = export_workbook(s, SYSTEM)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    sheets = [n for n in book.sheetnames if n.startswith("信息项")]
+    assert len(sheets) == -(-len(PEOPLE_ITEMS) // 4) and sheets[1] == "信息项(2)"
+    assert [sum(1 for _ in book[n].iter_rows(min_row=3)) for n in sheets] == [4, len(PEOPLE_ITEMS) - 4]
+    with platform.unit() as s:
+        for res in s.execute(select(Resource)).scalars():
+            s.delete(res)
+    with platform.unit() as s:
+        report = import_workbook(s, platform.audit, SYSTEM, data, "export.xlsx")
+    assert report.items == len(PEOPLE_ITEMS)
+    assert snapshot() == before
+    # a bad cell on the second items sheet is reported there, at its own row
+    edit = openpyxl.load_workbook(io.BytesIO(data))
+    edit["信息项(2)"].cell(row=3, column=[c.key for c in ITEM_COLUMNS].index("data_type") + 1, value="图片")
+    buf = io.BytesIO()
+    edit.save(buf)
+    with platform.unit() as s:
+        for res in s.execute(select(Resource)).scalars():
+            s.delete(res)
+    with platform.unit() as s, pytest.raises(ImportRejected) as err:
+        import_workbook(s, platform.audit, SYSTEM, buf.getvalue(), "bad.xlsx")
+    assert [(e.sheet, e.row, e.code) for e in err.value.errors] == [
+        ("信息项(2)", 3, "catalog_x.row.bad_value")
+    ]

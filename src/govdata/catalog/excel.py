@@ -11,7 +11,9 @@ and what ``import_workbook`` raises.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import itertools
 import re
 import shutil
 import tempfile
@@ -33,10 +35,12 @@ from govdata.catalog.excel_import import ImportRejected, ImportReport, ImportRow
 from govdata.catalog.excel_layout import (
     FIRST_DATA_ROW,
     ITEM_COLUMNS,
+    ITEM_ROWS_PER_SHEET,
     LIST_SEPARATOR,
     MARKER,
     MATTER_SEPARATOR,
     MAX_BYTES,
+    MAX_SHEET_ROWS,
     META_SHEET,
     RESOURCE_COLUMNS,
     TEMPLATE_VERSION,
@@ -45,6 +49,7 @@ from govdata.catalog.excel_layout import (
     Column,
     choices,
     header,
+    item_sheet_name,
     sheet_name,
 )
 from govdata.catalog.models import (
@@ -84,8 +89,8 @@ __all__ = [
 _YIELD = 10_000  # rows fetched at a time by the export's streamed queries
 
 
-def _data_sheet(book: Workbook, key: str, columns: tuple[Column, ...]) -> Any:
-    ws = book.create_sheet(sheet_name(key))
+def _data_sheet(book: Workbook, key: str, columns: tuple[Column, ...], name: str | None = None) -> Any:
+    ws = book.create_sheet(name or sheet_name(key))
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     for i, col in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
@@ -122,7 +127,7 @@ def _add_validations(ws: Any, columns: tuple[Column, ...], last_row: int) -> Non
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _rows_xml(rows: Iterable[list[Any]], width: int, out: IO[bytes]) -> int:
+def _rows_xml(rows: Iterable[list[Any]], width: int, out: IO[bytes], most: int | None = None) -> int:
     """Write ``rows`` as ``<row>`` elements (from row 3, inline strings) to ``out``; returns how many.
 
     openpyxl builds a cell object per value, too slow for 1.5M items (about 15 s per 100k rows on the
@@ -130,7 +135,7 @@ def _rows_xml(rows: Iterable[list[Any]], width: int, out: IO[bytes]) -> int:
     """
     letters = [get_column_letter(i) for i in range(1, width + 1)]
     n, buffer = 0, []
-    for n, row in enumerate(rows, 1):
+    for n, row in enumerate(itertools.islice(rows, most), 1):
         number = FIRST_DATA_ROW - 1 + n
         cells = []
         for letter, value in zip(letters, row, strict=False):
@@ -176,11 +181,19 @@ def _splice(skeleton: bytes, parts: dict[str, IO[bytes]]) -> bytes:
 
 
 def _workbook(resources: Iterable[list[Any]], items: Iterable[list[Any]]) -> bytes:
-    with tempfile.TemporaryFile() as res_xml, tempfile.TemporaryFile() as item_xml:
-        counts = [
-            _rows_xml(resources, len(RESOURCE_COLUMNS), res_xml),
-            _rows_xml(items, len(ITEM_COLUMNS), item_xml),
-        ]
+    with contextlib.ExitStack() as files:
+        res_xml = files.enter_context(tempfile.TemporaryFile())
+        counts = [_rows_xml(resources, len(RESOURCE_COLUMNS), res_xml)]
+        item_xmls: list[IO[bytes]] = []
+        rest = iter(items)
+        while True:  # 信息项, 信息项(2) …: a sheet holds at most 1,048,576 rows
+            item_xml = files.enter_context(tempfile.TemporaryFile())
+            n = _rows_xml(rest, len(ITEM_COLUMNS), item_xml, ITEM_ROWS_PER_SHEET)
+            if n or not item_xmls:
+                item_xmls.append(item_xml)
+                counts.append(n)
+            if n < ITEM_ROWS_PER_SHEET:
+                break
         book = Workbook(write_only=True)
         guide = book.create_sheet(sheet_name("guide"))
         guide.column_dimensions["A"].width = 120
@@ -190,19 +203,22 @@ def _workbook(resources: Iterable[list[Any]], items: Iterable[list[Any]]) -> byt
         for n in range(1, 10):
             guide.append([text(f"catalog_x.guide.{n}", limit_mb=MAX_BYTES // (1024 * 1024))])
         res_ws = _data_sheet(book, "resources", RESOURCE_COLUMNS)
-        item_ws = _data_sheet(book, "items", ITEM_COLUMNS)
-        last = FIRST_DATA_ROW - 1 + max(VALIDATED_ROWS, max(counts) + 1000)
+        item_sheets = [
+            _data_sheet(book, "items", ITEM_COLUMNS, item_sheet_name(k)) for k in range(1, len(item_xmls) + 1)
+        ]
+        last = min(MAX_SHEET_ROWS, FIRST_DATA_ROW - 1 + max(VALIDATED_ROWS, max(counts) + 1000))
         _add_validations(res_ws, RESOURCE_COLUMNS, last)
-        _add_validations(item_ws, ITEM_COLUMNS, last)
+        for item_ws in item_sheets:
+            _add_validations(item_ws, ITEM_COLUMNS, last)
         meta = book.create_sheet(META_SHEET)
         meta.sheet_state = "hidden"
         meta.append([MARKER, TEMPLATE_VERSION])
         skeleton = io.BytesIO()
         book.save(skeleton)
-        # write-only sheets are saved as sheet<n>.xml in creation order: guide 1, resources 2, items 3
-        return _splice(
-            skeleton.getvalue(), {"xl/worksheets/sheet2.xml": res_xml, "xl/worksheets/sheet3.xml": item_xml}
-        )
+        # write-only sheets are saved as sheet<n>.xml in creation order: guide 1, resources 2, items 3 …
+        parts = {"xl/worksheets/sheet2.xml": res_xml}
+        parts.update({f"xl/worksheets/sheet{k + 3}.xml": f for k, f in enumerate(item_xmls)})
+        return _splice(skeleton.getvalue(), parts)
 
 
 def template() -> bytes:

@@ -36,6 +36,7 @@ from govdata.catalog.excel_layout import (
     MARKER,
     MAX_BYTES,
     MAX_LENGTH,
+    MAX_SHEET_ROWS,
     META_SHEET,
     NO,
     RESOURCE_COLUMNS,
@@ -44,6 +45,8 @@ from govdata.catalog.excel_layout import (
     YES,
     Column,
     header,
+    item_sheet_name,
+    sheet_and_row,
     sheet_name,
 )
 from govdata.catalog.models import MatterKind, Resource, ShareType
@@ -93,9 +96,10 @@ class _Errors:
         self.items: list[ImportRowError] = []
 
     def add(self, sheet: str, row: int, column: str, code: str, **params: Any) -> None:
+        name, row = sheet_and_row(sheet, row)
         self.items.append(
             ImportRowError(
-                sheet=sheet_name(sheet),
+                sheet=name,
                 row=row,
                 column=header(column),
                 code=code,
@@ -107,9 +111,10 @@ class _Errors:
     def problem(self, sheet: str, row: int, column: str, found: Problem) -> None:
         """A broken entry rule (``catalog.entry``) reported at its cell."""
         error = found.error()
+        name, row = sheet_and_row(sheet, row)
         self.items.append(
             ImportRowError(
-                sheet=sheet_name(sheet),
+                sheet=name,
                 row=row,
                 column=header(column),
                 code=found.code,
@@ -237,17 +242,24 @@ class _SheetReader:
 
 
 def _rows(book: Any, key: str, columns: tuple[Column, ...]) -> Iterator[tuple[int, dict[str, str | None]]]:
-    """(Excel row number, column key → trimmed text) of every non-empty data row."""
-    ws = book[sheet_name(key)]
-    # openpyxl opened the file and parsed the shared strings; the sheet's XML is streamed here
-    reader = _SheetReader(list(book.shared_strings))
-    with book._archive.open(ws._worksheet_path) as stream:  # noqa: SLF001 - see _SheetReader
-        for number, values in reader.read(stream):
-            if number < FIRST_DATA_ROW:
-                continue
-            cells = [_cell(values.get(i)) for i in range(1, len(columns) + 1)]
-            if any(cells):
-                yield number, {col.key: cells[i] for i, col in enumerate(columns)}
+    """(row number, column key → trimmed text) of every non-empty data row; items continue on
+    信息项(2) … with rows numbered across the sheets (``excel_layout.sheet_and_row``)."""
+    names = [sheet_name(key)]
+    if key == "items":
+        while item_sheet_name(len(names) + 1) in book.sheetnames:
+            names.append(item_sheet_name(len(names) + 1))
+    strings = list(book.shared_strings)
+    for k, name in enumerate(names):
+        ws = book[name]
+        # openpyxl opened the file and parsed the shared strings; the sheet's XML is streamed here
+        reader = _SheetReader(strings)
+        with book._archive.open(ws._worksheet_path) as stream:  # noqa: SLF001 - see _SheetReader
+            for number, values in reader.read(stream):
+                if number < FIRST_DATA_ROW:
+                    continue
+                cells = [_cell(values.get(i)) for i in range(1, len(columns) + 1)]
+                if any(cells):
+                    yield k * MAX_SHEET_ROWS + number, {col.key: cells[i] for i, col in enumerate(columns)}
 
 
 def _basic(
@@ -514,8 +526,8 @@ def import_workbook(
                 column = _ITEM_FIELD_COLUMN.get(found.field, found.field)
                 errors.problem("items", item_rows[found.item], column, found)
     if errors.items:
-        order = {sheet_name("resources"): 0, sheet_name("items"): 1}
-        raise ImportRejected(filename, sorted(errors.items, key=lambda e: (order.get(e.sheet, 2), e.row)))
+        order = {sheet_name("resources"): 0, **{item_sheet_name(k): k for k in range(1, 10)}}
+        raise ImportRejected(filename, sorted(errors.items, key=lambda e: (order.get(e.sheet, 10), e.row)))
     entries = [r for _, r, _ in inputs]
     file_entries(session, actor, entries, departments)
     item_count = sum(len(r.items) for r in entries)

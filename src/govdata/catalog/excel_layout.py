@@ -92,6 +92,24 @@ def sheet_name(key: str) -> str:
     return text(f"catalog_x.sheet.{key}", "zh")
 
 
+# An xlsx sheet holds at most 1,048,576 rows; a whole city's items (1.5M at Hubei's scale) continue on
+# sheets 信息项(2), 信息项(3) … Inside the import an item row is numbered across the sheets
+# (``(k - 1) * MAX_SHEET_ROWS + row`` on sheet k) and turned back into sheet and row for messages.
+MAX_SHEET_ROWS = 1_048_576
+ITEM_ROWS_PER_SHEET = MAX_SHEET_ROWS - FIRST_DATA_ROW + 1
+
+
+def item_sheet_name(k: int) -> str:
+    """The name of the ``k``-th items sheet (1 = 信息项, 2 = 信息项(2) …)."""
+    return sheet_name("items") if k == 1 else f"{sheet_name('items')}({k})"
+
+
+def sheet_and_row(key: str, row: int) -> tuple[str, int]:
+    """The sheet name and its own row number of a row numbered across continuation sheets."""
+    k, own = divmod(row - 1, MAX_SHEET_ROWS)
+    return (item_sheet_name(k + 1) if key == "items" else sheet_name(key)), own + 1
+
+
 def choices() -> dict[str, tuple[list[str], bool]]:
     """Drop-down values per column key, and whether other values are refused (False: warn only)."""
     yes_no = [text("catalog_x.yes"), text("catalog_x.no")]
