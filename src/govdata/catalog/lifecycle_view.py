@@ -187,19 +187,7 @@ def entry_of(res: Resource) -> ResourceIn:
         matters=[MatterRef(code=m.code, name=m.name, kind=m.kind) for m in res.matters],
         tags=list(res.tags or []),
         related=[r.code for r in res.related],
-        items=[
-            ItemIn(
-                column=i.column,
-                name=i.name,
-                data_type=i.data_type,
-                length=i.length,
-                masking=i.masking,
-                sensitive=i.sensitive,
-                required=i.required,
-                element=i.element,
-            )
-            for i in res.items
-        ],
+        items=[ItemIn.model_validate(i, from_attributes=True) for i in res.items],
     )
 
 

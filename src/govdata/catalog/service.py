@@ -196,17 +196,5 @@ def to_out(res: Resource, lang: str = "zh", *, logical: bool | None = None) -> R
         tags=list(res.tags or []),
         related=[r.code for r in res.related],
         version=res.version,
-        items=[
-            ItemOut(
-                column=i.column,
-                name=i.name,
-                data_type=i.data_type,
-                length=i.length,
-                masking=i.masking,
-                sensitive=i.sensitive,
-                required=i.required,
-                element=i.element,
-            )
-            for i in res.items
-        ],
+        items=[ItemOut.model_validate(i, from_attributes=True) for i in res.items],
     )
