@@ -46,6 +46,10 @@ class Platform:
             from govdata.govern.library_seed import seed_on_open
 
             seed_on_open(platform)
+            from govdata.catalog.lifecycle import backfill_versions
+
+            with platform.unit() as session:  # entries published before versions existed
+                backfill_versions(session)
         return platform
 
     @contextmanager

@@ -366,3 +366,24 @@ def test_my_entries_list_the_department_s_resources_with_their_pending_revision(
         assert lc.my_entries(s, p.other_officer) == []
         with pytest.raises(PermissionDenied):
             lc.my_entries(s, p.user)
+
+
+def test_entries_published_before_versions_existed_get_their_snapshot_when_the_platform_opens(
+    platform: Platform, people: People
+) -> None:
+    from govdata.catalog.service import get_resource, to_out
+
+    system = Actor.system("test")
+    with platform.unit() as s:
+        create_resource(s, platform.audit, system, entry())
+        publish_resource(s, platform.audit, system, CODE)
+    with platform.unit() as s:  # as migration 0002 left it: version 1, no frozen snapshot
+        for ver in s.execute(select(Version)).scalars():
+            s.delete(ver)
+    reopened = Platform.open(platform.settings)
+    with reopened.unit() as s:
+        [ver] = s.execute(select(Version)).scalars().all()
+        assert ver.version == 1 and ver.published_by == "system:migration"
+        assert ver.snapshot == to_out(get_resource(s, CODE)).model_dump(mode="json")
+        assert lc.backfill_versions(s) == 0  # idempotent
+    reopened.engine.dispose()

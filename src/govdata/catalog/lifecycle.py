@@ -296,6 +296,35 @@ def publish(session: Session, audit: AuditLog, actor: Actor, code: str) -> Versi
     return ver
 
 
+def backfill_versions(session: Session) -> int:
+    """Freeze a version-1 snapshot for resources published before versions existed (migration 0002
+    set their ``version`` to 1 without a ``Version`` row); returns how many. Idempotent: run when the
+    platform opens. Such a resource has had no revision since, so its row is what was published."""
+    missing = session.execute(
+        select(Resource)
+        .where(
+            Resource.version >= 1,
+            ~select(Version.id).where(Version.resource_id == Resource.id).exists(),
+        )
+        .options(selectinload(Resource.items))
+    ).scalars()
+    count = 0
+    for res in missing:
+        session.add(
+            Version(
+                resource_id=res.id,
+                version=res.version,
+                snapshot=to_out(res).model_dump(mode="json"),
+                note="frozen when versions were introduced (migration 0002)",
+                published_by="system:migration",
+                published_at=res.published_at or utcnow(),
+            )
+        )
+        count += 1
+    session.flush()
+    return count
+
+
 def publish_directly(session: Session, audit: AuditLog, actor: Actor, code: str) -> Resource:
     """The platform acting as itself (demo build, seeding) walks the pending revision through
     submitted → reviewed → published, each step audited; anyone else goes step by step."""
