@@ -255,6 +255,7 @@ def _attempt(
     _audit(session, audit, actor, run, ref, None)
     session.commit()
     _follow_catalog(session, audit, run)
+    _govern(session, lake, audit, run)
     return run
 
 
@@ -263,6 +264,13 @@ def _follow_catalog(session: Session, audit: AuditLog | None, run: IngestRun) ->
     from govdata.catalog.follow import after_run  # the catalog is above ingest: import late
 
     after_run(session, audit, run.id)
+
+
+def _govern(session: Session, lake: Lake, audit: AuditLog | None, run: IngestRun) -> None:
+    """After a succeeded run: governance's steps (lineage, standardized copy, quality, profile)."""
+    from govdata.govern.pipeline import after_load  # governance is above ingest: import late
+
+    after_load(session, lake, audit, run.id)
 
 
 def _file_version(path: str) -> str | None:
