@@ -39,6 +39,7 @@ from govdata.catalog.search_index import (
     FACTS_TABLE,
     FIELDS,
     INDEX_TABLE,
+    PG_FIELD_TABLES,
     Atom,
     atoms,
     ensure_index,
@@ -252,7 +253,7 @@ def _raw(session: Session, sql: str, params: dict[str, str]) -> list[tuple[Any, 
 def _field_ids(session: Session, word: list[Atom], field: str) -> list[int]:
     """Ids of the resources whose ``field`` holds ``word`` (all its atoms), from the full-text index."""
     if is_postgres(session):
-        sql = f"SELECT resource_id FROM {INDEX_TABLE} WHERE {field} @@ CAST(:q AS tsquery)"  # noqa: S608
+        sql = f"SELECT resource_id FROM {PG_FIELD_TABLES[field]} WHERE tsv @@ CAST(:q AS tsquery)"  # noqa: S608
         return [r[0] for r in _raw(session, sql, {"q": pg_query(word)})]
     sql = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :q"  # noqa: S608 - constants
     return [r[0] for r in _raw(session, sql, {"q": fts5_query(word, (field,))})]

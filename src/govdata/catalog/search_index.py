@@ -16,8 +16,11 @@ every write to the index (and the delete trigger) replaces, so readers know when
 
 - SQLite: an FTS5 table ``catalog_search(name, items, summary, other)`` (``unicode61`` tokenizer over
   the space-joined tokens, ``rowid`` = resource id);
-- PostgreSQL: a table ``catalog_search`` with one ``tsvector`` per field, built from the tokens as a
-  literal (no text-search parser or locale involved), each with a GIN index.
+- PostgreSQL: a table per field, ``catalog_search_name`` … ``catalog_search_other``, of one
+  ``tsvector`` per resource, built from the tokens as a literal (no text-search parser or locale
+  involved), each with a GIN index. One table per field, not one row of four: a word found in most
+  resources is answered by a scan, and a scan of one field's narrow table reads a fraction of what
+  a scan of all four fields' rows did (150,000 resources: 15 MB for the names instead of 181 MB).
 
 The index is not in the Alembic migrations (``db/migrations/env.py`` leaves ``catalog_search*`` out):
 it is created at first use by ``ensure_index``, which also compares the version stored in
@@ -43,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from govdata.catalog.models import Item, Resource, ResourceStatus
 
-INDEX_VERSION = 2  # bump when the index's structure or its text changes: indexes are rebuilt at first use
+INDEX_VERSION = 3  # bump when the index's structure or its text changes: indexes are rebuilt at first use
 INDEX_TABLE = "catalog_search"
 FACTS_TABLE = "catalog_search_facts"
 META_TABLE = "catalog_search_meta"
@@ -70,15 +73,17 @@ _SQLITE_DDL = (
     "DELETE FROM catalog_search_facts WHERE resource_id = old.id; "
     "UPDATE catalog_search_meta SET value = lower(hex(randomblob(16))) WHERE key = 'generation'; END",
 )
+PG_FIELD_TABLES = {f: f"{INDEX_TABLE}_{f}" for f in FIELDS}
 _PG_DDL = (
-    f"CREATE TABLE IF NOT EXISTS {INDEX_TABLE} (resource_id integer PRIMARY KEY, "
-    + ", ".join(f"{f} tsvector NOT NULL" for f in FIELDS)
-    + ")",
-    *(f"CREATE INDEX IF NOT EXISTS ix_{INDEX_TABLE}_{f} ON {INDEX_TABLE} USING gin ({f})" for f in FIELDS),
+    *(
+        f"CREATE TABLE IF NOT EXISTS {t} (resource_id integer PRIMARY KEY, tsv tsvector NOT NULL)"
+        for t in PG_FIELD_TABLES.values()
+    ),
+    *(f"CREATE INDEX IF NOT EXISTS ix_{t} ON {t} USING gin (tsv)" for t in PG_FIELD_TABLES.values()),
     *_FACTS_DDL,
-    "CREATE OR REPLACE FUNCTION catalog_search_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "DELETE FROM catalog_search WHERE resource_id = OLD.id; "
-    "DELETE FROM catalog_search_facts WHERE resource_id = OLD.id; "
+    "CREATE OR REPLACE FUNCTION catalog_search_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # noqa: S608 - constants
+    + "".join(f"DELETE FROM {t} WHERE resource_id = OLD.id; " for t in PG_FIELD_TABLES.values())  # noqa: S608
+    + "DELETE FROM catalog_search_facts WHERE resource_id = OLD.id; "
     "UPDATE catalog_search_meta SET value = md5(random()::text || clock_timestamp()::text) "
     "WHERE key = 'generation'; RETURN OLD; END $$",
     "CREATE OR REPLACE TRIGGER catalog_search_forget AFTER DELETE ON catalog_resources "
@@ -93,7 +98,8 @@ _SQLITE_DROP = (
 _PG_DROP = (
     "DROP TRIGGER IF EXISTS catalog_search_forget ON catalog_resources",
     "DROP FUNCTION IF EXISTS catalog_search_forget()",
-    f"DROP TABLE IF EXISTS {INDEX_TABLE}",
+    f"DROP TABLE IF EXISTS {INDEX_TABLE}",  # the one table of all four fields, before version 3
+    *(f"DROP TABLE IF EXISTS {t}" for t in PG_FIELD_TABLES.values()),
     f"DROP TABLE IF EXISTS {FACTS_TABLE}",
     f"DROP TABLE IF EXISTS {META_TABLE}",
 )
@@ -159,13 +165,14 @@ def is_postgres(session: Session) -> bool:
 def index_version(session: Session) -> int | None:
     """The version of the index in the database: ``None`` when there is none (or only part of one),
     1 for an index from before the versioning."""
-    wanted = (INDEX_TABLE, FACTS_TABLE, META_TABLE)
-    if is_postgres(session):
+    pg = is_postgres(session)
+    wanted = (*(PG_FIELD_TABLES.values() if pg else [INDEX_TABLE]), FACTS_TABLE, META_TABLE)
+    if pg:
         sql = "SELECT relname FROM pg_class WHERE relname IN :names AND relkind IN ('r', 'p')"
     else:
         sql = "SELECT name FROM sqlite_master WHERE name IN :names"
     stmt = text(sql).bindparams(bindparam("names", expanding=True))
-    names = set(session.execute(stmt, {"names": list(wanted)}).scalars())
+    names = set(session.execute(stmt, {"names": [INDEX_TABLE, *wanted]}).scalars())
     if META_TABLE not in names:
         return 1 if names == {INDEX_TABLE} else None
     if names != set(wanted):
@@ -260,8 +267,8 @@ def rebuild_index(session: Session) -> int:
     for start in range(0, len(ids), _BATCH):
         _write(session, ids[start : start + _BATCH])
     if is_postgres(session):
-        session.execute(text(f"ANALYZE {INDEX_TABLE}"))
-        session.execute(text(f"ANALYZE {FACTS_TABLE}"))
+        for table in (*PG_FIELD_TABLES.values(), FACTS_TABLE):
+            session.execute(text(f"ANALYZE {table}"))
     return len(ids)
 
 
@@ -286,6 +293,7 @@ def _write(session: Session, ids: Iterable[int]) -> None:
         item_text[rid].append(f"{name} {column}")
     pg = is_postgres(session)
     docs, facts = [], []
+    vectors: dict[str, list[dict[str, object]]] = {f: [] for f in FIELDS}
     for rid, code, name, summary, tags, status, *facets in heads:
         fields = {
             "name": name,
@@ -297,6 +305,7 @@ def _write(session: Session, ids: Iterable[int]) -> None:
         for field, value in fields.items():
             toks = tokens(value or "")
             doc[field] = _pg_vector(toks) if pg else " ".join(toks)
+            vectors[field].append({"rid": rid, "tsv": doc[field]})
         docs.append(doc)
         facts.append(
             {
@@ -307,12 +316,11 @@ def _write(session: Session, ids: Iterable[int]) -> None:
             }
             | dict(zip(FACET_COLUMNS, facets, strict=True))
         )
-    id_col = "resource_id" if pg else "rowid"
     session.execute(
         text(f"UPDATE {META_TABLE} SET value = :g WHERE key = 'generation'"),  # noqa: S608 - constant
         {"g": uuid.uuid4().hex},
     )
-    for table, col in ((INDEX_TABLE, id_col), (FACTS_TABLE, "resource_id")):
+    for table, col in (*index_tables(session), (FACTS_TABLE, "resource_id")):
         session.execute(
             text(f"DELETE FROM {table} WHERE {col} IN :ids").bindparams(  # noqa: S608 - constants
                 bindparam("ids", expanding=True)
@@ -321,11 +329,18 @@ def _write(session: Session, ids: Iterable[int]) -> None:
         )
     if not docs:
         return
-    values = ", ".join(f"CAST(:{f} AS tsvector)" if pg else f":{f}" for f in FIELDS)
-    session.execute(
-        text(f"INSERT INTO {INDEX_TABLE} ({id_col}, {', '.join(FIELDS)}) VALUES (:rid, {values})"),  # noqa: S608
-        docs,
-    )
+    if pg:
+        for field, table in PG_FIELD_TABLES.items():
+            session.execute(
+                text(f"INSERT INTO {table} (resource_id, tsv) VALUES (:rid, CAST(:tsv AS tsvector))"),  # noqa: S608
+                vectors[field],
+            )
+    else:
+        values = ", ".join(f":{f}" for f in FIELDS)
+        session.execute(
+            text(f"INSERT INTO {INDEX_TABLE} (rowid, {', '.join(FIELDS)}) VALUES (:rid, {values})"),  # noqa: S608
+            docs,
+        )
     cols = ("published", *FACET_COLUMNS, "name_len", "code")
     session.execute(
         text(
@@ -334,6 +349,13 @@ def _write(session: Session, ids: Iterable[int]) -> None:
         ),
         facts,
     )
+
+
+def index_tables(session: Session) -> list[tuple[str, str]]:
+    """The full-text table(s) of this backend with their resource-id column (one row per indexed resource)."""
+    if is_postgres(session):
+        return [(table, "resource_id") for table in PG_FIELD_TABLES.values()]
+    return [(INDEX_TABLE, "rowid")]
 
 
 def _pg_vector(doc: Sequence[str]) -> str:
