@@ -62,6 +62,30 @@ class FeedSettings(BaseModel):
     webhook_max_attempts: int = Field(default=8, description="Attempts before a webhook delivery fails.")
 
 
+class QualitySettings(BaseModel):
+    """Quality issues fed back to the providing departments (问题数据反馈)."""
+
+    issue_deadline_days: int = Field(
+        default=15, ge=1, description="Days a department has to fix a newly opened quality issue."
+    )
+    recheck_hours: float = Field(
+        default=24.0,
+        description="Re-check a table whose last quality check is older than this; 0 turns it off.",
+    )
+
+
+class LineageSettings(BaseModel):
+    """Lineage (血缘) sent as OpenLineage events to an outside lineage server."""
+
+    openlineage_url: str | None = Field(
+        default=None,
+        description="POST every OpenLineage RunEvent to this URL (e.g. Marquez /api/v1/lineage).",
+    )
+    openlineage_timeout_seconds: float = Field(
+        default=5.0, description="Wait this long for the lineage server."
+    )
+
+
 class Settings(BaseSettings):
     """Platform settings; see docs/configuration.md for every field."""
 
@@ -83,6 +107,8 @@ class Settings(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     feed: FeedSettings = Field(default_factory=FeedSettings)
+    quality: QualitySettings = Field(default_factory=QualitySettings)
+    lineage: LineageSettings = Field(default_factory=LineageSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -43,6 +43,7 @@ class Server:
     url: str
     data: PortalData
     password: str
+    home: Path  # the server's GOVDATA_HOME, for tests that seed more (SQLite, WAL: shared safely)
 
 
 def _free_port() -> int:
@@ -99,7 +100,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 pytest.fail(f"portal server at {url} did not answer in 30 s:\n{stderr_path.read_text()}")
             time.sleep(0.2)
-        yield Server(url=url, data=data, password=ORG_PASSWORD)
+        yield Server(url=url, data=data, password=ORG_PASSWORD, home=home)
     finally:
         proc.terminate()
         try:

@@ -26,8 +26,10 @@ def reasons(rule_name: str, values: list[Any], params: dict[str, Any] | None = N
     column = quote_ident('值 "v"')  # a Chinese name with a quote in it, to exercise quoting
     expr = rule.reason([column], ctx)
     con = duckdb.connect()
-    con.register("t", pa.table({"k": list(range(len(values))), '值 "v"': values}))
-    rows = con.execute(f"SELECT {expr} FROM t ORDER BY k", ctx.params.values).fetchall()  # noqa: S608
+    con.register("source", pa.table({"k": list(range(len(values))), '值 "v"': values}))
+    helpers = ", ".join(f"{name} AS ({body})" for body, name in ctx.ctes.items())
+    with_ = f"WITH {helpers} " if helpers else ""
+    rows = con.execute(f"{with_}SELECT {expr} FROM source ORDER BY k", ctx.params.values).fetchall()  # noqa: S608
     con.close()
     return [r[0] for r in rows]
 

@@ -148,6 +148,7 @@ def test_nav_shows_only_what_the_role_may_do(client: TestClient, portal_login: L
         "/",
         "/catalog",
         "/catalog/graph",
+        "/lineage",
         "/standards",
         "/share",
         "/open",

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from govdata.cli.catalog import catalog_app
+from govdata.cli.govern import govern_app
 from govdata.cli.ingest import ingest_app, worker
 from govdata.config import Settings, get_settings
 from govdata.errors import GovdataError
@@ -26,6 +27,7 @@ audit_app = typer.Typer(help="审计链 / the audit trail", no_args_is_help=True
 app.add_typer(audit_app, name="audit")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(govern_app, name="govern")
 app.command()(worker)
 console = Console()
 err = Console(stderr=True)

@@ -48,7 +48,17 @@ Step = Callable[[Loaded], None]
 
 def steps() -> list[tuple[str, Step]]:
     """The steps as (name, step) in the order they run; imported late (they import catalog and ingest)."""
-    return []
+    from govdata.govern.issues_step import quality_step
+    from govdata.govern.lineage.capture import ingest_step
+    from govdata.govern.profiling import profile_step
+    from govdata.govern.standardize.step import standardize_step
+
+    return [
+        ("lineage", ingest_step),
+        ("standardize", standardize_step),
+        ("quality", quality_step),
+        ("profile", profile_step),
+    ]
 
 
 def after_load(session: Session, lake: Lake, audit: AuditLog | None, run_id: int) -> list[str]:

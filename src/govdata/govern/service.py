@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from govdata.catalog.models import Resource
 from govdata.govern.models import QualityCheck, QualityRun
-from govdata.govern.quality import RuleBinding, check_table, suggest_bindings
+from govdata.govern.quality import RuleBinding, check_table
 from govdata.lake import Lake, TableRef
 from govdata.security.actor import Actor
 from govdata.security.audit import AuditLog
@@ -74,19 +74,12 @@ def check_resource(
 
 
 def catalog_bindings(resource: Resource, schema: pa.Schema) -> list[RuleBinding]:
-    """Rules a catalogued table gets by default: not-null on required items, uniqueness of the key,
-    and what the column names suggest (ID-number checksum and uniqueness, credit codes, phones)."""
-    present = set(schema.names)
-    chosen: list[RuleBinding] = [
-        RuleBinding("not_null", (i.column,)) for i in resource.items if i.required and i.column in present
-    ]
-    if resource.key_column and resource.key_column in present:
-        chosen.append(RuleBinding("uniqueness", (resource.key_column,)))
-    chosen.extend(suggest_bindings(schema))
-    unique: dict[tuple[str, tuple[str, ...]], RuleBinding] = {}
-    for b in chosen:
-        unique.setdefault((b.rule_name, b.columns), b)
-    return list(unique.values())
+    """Rules a catalogued table gets: not-null on required items, uniqueness of the key, what the
+    column names suggest, the rules of bound data elements, and the stored bindings (which replace
+    or switch off derived ones) — see ``govern.quality.stored``."""
+    from govdata.govern.quality.stored import effective_bindings  # it imports the catalog: late
+
+    return [e.binding for e in effective_bindings(object_session(resource), resource, schema) if e.enabled]
 
 
 def latest_runs(session: Session) -> list[QualityRun]:

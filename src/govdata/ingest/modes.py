@@ -38,6 +38,8 @@ from govdata.lake import Lake, TableRef, WriteResult
 INGESTED_AT_TYPE = pa.timestamp("us", tz="UTC")
 NULL_KEY = "ingest.reject.null_key"
 Progress = Callable[[int], None]
+# judges a staged batch before load (governance's blocking rules): the rows that pass, the rest rejected
+Gate = Callable[[pa.RecordBatch, pa.Array, Rejects], tuple[pa.RecordBatch, pa.Array]]
 
 
 @dataclass(frozen=True)
@@ -98,11 +100,13 @@ class Stream:
         progress: Progress | None = None,
         fail_on_reject: bool = False,
         table: str = "",
+        gate: Gate | None = None,
     ) -> None:
         self.connector, self.config, self.declared, self.plan = connector, config, declared, plan_
         self.rejects, self.request = rejects, request
         self.cursor_column, self.cursor_floor, self.keys = cursor_column, cursor_floor, keys
         self.progress, self.fail_on_reject, self.table = progress, fail_on_reject, table
+        self.gate = gate
         self.now = dt.datetime.now(dt.UTC)
         self.rows = 0
         self.bytes = 0
@@ -133,6 +137,8 @@ class Stream:
             if keep is not None:
                 rows = rows.filter(keep)
             batch, rows = self._with_keys(batch, rows)
+            if self.gate is not None:
+                batch, rows = self.gate(batch, rows, self.rejects)
             arrays = [*batch.columns, rows, pa.repeat(stamp, batch.num_rows)]
             if self.progress is not None:
                 self.progress(self.rows)
@@ -192,11 +198,13 @@ def load(
     progress: Progress | None = None,
     on_plan: Callable[[Plan], None] | None = None,
     rejects: Rejects | None = None,
+    gate: Gate | None = None,
 ) -> Outcome:
     """Load one table per ``spec`` as one Delta commit; ``full`` forces a snapshot.
 
     With ``rejects``, connectors report unparseable rows there (they are skipped); without, such
-    rows fail the read as before. Rows failing a cast or lacking a key always go to the collector.
+    rows fail the read as before. Rows failing a cast or lacking a key always go to the collector, and
+    so do the rows ``gate`` (blocking quality rules) rejects from a staged batch.
     """
     if rejects is not None:
         connector.reject = rejects.add  # type: ignore[attr-defined]  # file connectors report bad rows here
@@ -220,7 +228,7 @@ def load(
     stream = Stream(
         connector, config, declared, plan_, rejects, request=request, cursor_column=cursor_col,
         cursor_floor=floor, keys=() if snapshot else spec.keys, progress=progress,
-        fail_on_reject=spec.reject_policy == RejectPolicy.reject_run, table=ref.key,
+        fail_on_reject=spec.reject_policy == RejectPolicy.reject_run, table=ref.key, gate=gate,
     )  # fmt: skip
     outcome = Outcome(plan=plan_, rejects=rejects)
     try:

@@ -206,10 +206,13 @@ def _attempt(
             if file and run.source_version is None:
                 run.source_version = _file_version(str(file))
             rejects = Rejects(str(file) if file else None)
+            gate = _blocking_gate(session, lake, source_table)
             try:
                 outcome = load(lake, ref, connector, cfg, spec, full=full, progress=progress, on_plan=seen,
-                               rejects=rejects)  # fmt: skip
+                               rejects=rejects, gate=gate)  # fmt: skip
             finally:
+                if gate is not None:
+                    gate.close()
                 if len(rejects):
                     run.rows_rejected = write_rejects(lake, code, source_table.lake_table, run.id, rejects)
     except Exception as exc:
@@ -264,6 +267,13 @@ def _follow_catalog(session: Session, audit: AuditLog | None, run: IngestRun) ->
     from govdata.catalog.follow import after_run  # the catalog is above ingest: import late
 
     after_run(session, audit, run.id)
+
+
+def _blocking_gate(session: Session, lake: Lake, source_table: SourceTable) -> Any:
+    """Governance's blocking quality rules for the table's resource, judged per staged batch (or None)."""
+    from govdata.govern.quality.blocking import blocking_gate  # governance is above ingest: import late
+
+    return blocking_gate(session, lake, source_table)
 
 
 def _govern(session: Session, lake: Lake, audit: AuditLog | None, run: IngestRun) -> None:

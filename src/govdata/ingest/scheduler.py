@@ -252,7 +252,7 @@ class Scheduler:
 
     def tick(self) -> list[TickResult]:
         """Load new files of watched folders, then run every table due now that this worker
-        manages to claim; never raises."""
+        manages to claim, then re-check the quality of tables not checked lately; never raises."""
         from govdata.catalog.feed_dispatch import dispatch  # the catalog change feed: webhooks, NATS
 
         dispatch(self.platform)  # never raises
@@ -281,6 +281,12 @@ class Scheduler:
             except Exception:
                 log.exception("scheduler %s: table %s", self.worker_id, table_id)
                 results.append(TickResult(table_id, None, RunStatus.failed, "ingest.failed"))
+        from govdata.govern.recheck import recheck_due  # governance is above ingest: import late
+
+        recheck_due(self.platform)  # tables that did not load lately are checked again; never raises
+        from govdata.govern.lineage.events import push_pending
+
+        push_pending(self.platform)  # OpenLineage events to lineage.openlineage_url, if set; never raises
         return results
 
     def _run_claimed(self, table_id: int) -> IngestRun:

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     STANDARDS_MANAGE = "standards.manage"  # edit data elements and code tables — bureau only
     INGEST_RUN = "ingest.run"
     QUALITY_READ = "quality.read"
+    QUALITY_FEEDBACK = "quality.feedback"  # work on quality issues: own department; verify in the bureau
     SHARE_APPLY = "share.apply"
     SHARE_APPROVE = "share.approve"
     DATA_READ = "data.read"  # through a grant only
@@ -52,6 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.STANDARDS_MANAGE,
             Permission.INGEST_RUN,
             Permission.QUALITY_READ,
+            Permission.QUALITY_FEEDBACK,
             Permission.SHARE_APPROVE,
         }
     ),
@@ -61,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CATALOG_WRITE,
             Permission.INGEST_RUN,
             Permission.QUALITY_READ,
+            Permission.QUALITY_FEEDBACK,
             Permission.SHARE_APPROVE,
             Permission.SHARE_APPLY,
         }

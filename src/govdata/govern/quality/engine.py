@@ -10,6 +10,7 @@ the lake) for a missing table.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,15 @@ import pyarrow as pa
 
 from govdata.errors import InvalidInput
 from govdata.govern.quality.rules import Dimension, Rule, get_rule
-from govdata.govern.quality.sql import ColumnRef, Params, SqlContext, normalized, quote_ident
+from govdata.govern.quality.sql import (
+    ColumnRef,
+    Params,
+    SqlContext,
+    is_blank,
+    normalized,
+    quote_ident,
+    quote_literal,
+)
 from govdata.lake import Lake, TableRef
 
 DEFAULT_SAMPLE_SIZE = 10
@@ -98,7 +107,7 @@ class QualityReport:
         raise KeyError(f"{rule_name}{columns}")
 
 
-def _check_columns(names: Sequence[str], schema: pa.Schema, ref: TableRef) -> None:
+def check_columns(names: Sequence[str], schema: pa.Schema, ref: TableRef) -> None:
     known = schema.names
     for name in names:
         if name not in known:
@@ -118,45 +127,80 @@ def _prepare(
         raise InvalidInput("govern.quality.no_key_columns", table=ref.key)
     at = lake.version(ref) if version is None else version
     schema = lake.dataset(ref, at).schema
-    _check_columns(key_columns, schema, ref)
+    check_columns(key_columns, schema, ref)
     rules = [b.rule() for b in bindings]
-    for b in bindings:
-        _check_columns(b.columns, schema, ref)
+    for b, rule in zip(bindings, rules, strict=True):
+        check_columns(b.columns, schema, ref)
+        rule.check_schema(schema, b.columns)
     return schema, at, rules
 
 
-def _flagged_cte(
-    bindings: Sequence[RuleBinding], rules: Sequence[Rule], key_columns: Sequence[str], ctx: SqlContext
+def _context(lake: Lake, ref: TableRef, version: int, keys: Sequence[str]) -> SqlContext:
+    """A statement's context; ``loaded_at`` is the commit time of the checked version."""
+    stamps = [h.get("timestamp") for h in lake.history(ref) if int(h.get("version", -1)) == version]
+    loaded_at = dt.datetime.fromtimestamp(float(stamps[0]) / 1000, dt.UTC) if stamps and stamps[0] else None
+    return SqlContext(Params(), ", ".join(quote_ident(k) for k in keys), loaded_at=loaded_at)
+
+
+def flagged_cte(
+    bindings: Sequence[RuleBinding],
+    rules: Sequence[Rule],
+    key_columns: Sequence[str],
+    ctx: SqlContext,
+    *,
+    with_references: bool = True,
 ) -> str:
-    """Two CTEs over ``source``: ``prepared`` adds each bound column's normalised text once
-    (``n0``, ``n1`` …), ``flagged`` keeps the key columns and, per binding i, its reason ``r{i}`` and
-    scope ``s{i}``.
+    """CTEs over ``source``: ``prepared`` adds each bound column's normalised text once (``_qn0``,
+    ``_qn1`` …) to the row, ``flagged`` keeps the key columns and, per binding i, its reason ``r{i}``
+    and scope ``s{i}``; before them, per referenced column of another table, ``ref{j}`` (its
+    distinct normalised values ``k``, read from the view ``ref_src{j}``) — unless
+    ``with_references`` is false and the caller provides tables ``ref{j}`` itself.
     """
     norm_names: dict[str, str] = {}
     for binding in bindings:
         for column in binding.columns:
-            norm_names.setdefault(column, f"n{len(norm_names)}")
-    prepared = [quote_ident(k) for k in key_columns]
-    prepared += [quote_ident(c) for c in norm_names if c not in key_columns]
-    prepared += [f"{normalized(quote_ident(c))} AS {n}" for c, n in norm_names.items()]
+            norm_names.setdefault(column, f"_qn{len(norm_names)}")
+    prepared = ["*"]
+    for c, n in norm_names.items():
+        prepared += [f"{normalized(quote_ident(c))} AS {n}", f"{is_blank(quote_ident(c))} AS {n}_blank"]
     select = [quote_ident(k) for k in key_columns]
     for i, (binding, rule) in enumerate(zip(bindings, rules, strict=True)):
-        cols = [ColumnRef(quote_ident(c), norm_names[c]) for c in binding.columns]
+        cols = [ColumnRef(quote_ident(c), norm_names[c], f"{norm_names[c]}_blank") for c in binding.columns]
         select.append(f"({rule.reason(cols, ctx)}) AS r{i}")
         scope = rule.scope(cols)
         select.append(f"coalesce({scope}, false) AS s{i}" if scope else f"true AS s{i}")
-    return (
-        f"prepared AS (SELECT {', '.join(prepared)} FROM source), "  # noqa: S608 - identifiers quoted
-        f"flagged AS (SELECT {', '.join(select)} FROM prepared)"
+    references = [
+        f"{name} AS (SELECT DISTINCT k FROM (SELECT {normalized(quote_ident(column))} AS k "  # noqa: S608 - identifiers quoted
+        f"FROM ref_src{name.removeprefix('ref')}) WHERE k IS NOT NULL AND k <> '')"
+        for (_, column), name in ctx.references.items()
+        if with_references
+    ]
+    helpers = [f"{name} AS ({body})" for body, name in ctx.ctes.items()]
+    return ", ".join(
+        [
+            *references,
+            *helpers,
+            f"prepared AS (SELECT {', '.join(prepared)} FROM source)",  # noqa: S608 - identifiers quoted
+            f"flagged AS (SELECT {', '.join(select)} FROM prepared)",  # noqa: S608 - identifiers quoted
+        ]
     )
 
 
-def _connect(lake: Lake, ref: TableRef, version: int) -> Any:
+def _connect(lake: Lake, ref: TableRef, version: int, ctx: SqlContext) -> Any:
+    """A DuckDB connection with ``source`` (the checked version) and every referenced table."""
     import duckdb
 
     con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
-    lake.register(con, "source", ref, version)
+    try:
+        con.execute("SET enable_progress_bar = false")
+        lake.register(con, "source", ref, version)
+        for (table, column), name in ctx.references.items():
+            other = TableRef.parse(table)
+            check_columns([column], lake.schema(other), other)
+            lake.register(con, f"ref_src{name.removeprefix('ref')}", other)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -180,6 +224,20 @@ def _scores(
     return {d: round(r, 1) for d, r in rates.items()}, None if score is None else round(score, 1)
 
 
+def _reason_counts(rule: Rule, column: str) -> str:
+    """A MAP reason → failing rows: one ``count_if`` per reason the rule declares, else a histogram.
+
+    A rule with one reason needs no count of its own: its failures are ``count(r{i})``.
+    """
+    if not rule.reasons:
+        return f"histogram({column}) FILTER (WHERE {column} IS NOT NULL)"
+    if len(rule.reasons) == 1:
+        return f"map([{quote_literal(rule.reasons[0])}], [count({column})])"
+    keys = ", ".join(quote_literal(r) for r in rule.reasons)
+    counts = ", ".join(f"count_if({column} = {quote_literal(r)})" for r in rule.reasons)
+    return f"map([{keys}], [{counts}])"
+
+
 def check_table(
     lake: Lake,
     ref: TableRef,
@@ -198,20 +256,20 @@ def check_table(
     """
     keys = tuple(key_columns)
     _, at, rules = _prepare(lake, ref, bindings, keys, version)
-    ctx = SqlContext(Params(), ", ".join(quote_ident(k) for k in keys))
+    ctx = _context(lake, ref, at, keys)
     row_key = f"row({', '.join(quote_ident(k) for k in keys)})"
     limit = max(int(sample_size), 1)  # an int we computed, safe to inline
     aggregates = ["count(*) AS n"]
-    for i in range(len(bindings)):
+    for i, rule in enumerate(rules):
         aggregates += [
             f"count_if(s{i}) AS c{i}",
             f"count(r{i}) AS f{i}",
-            f"histogram(r{i}) AS h{i}",
+            _reason_counts(rule, f"r{i}") + f" AS h{i}",
             f"min({row_key}, {limit}) FILTER (WHERE r{i} IS NOT NULL) AS x{i}",
         ]
-    cte = _flagged_cte(bindings, rules, keys, ctx)
+    cte = flagged_cte(bindings, rules, keys, ctx)
     sql = f"WITH {cte} SELECT {', '.join(aggregates)} FROM flagged"  # noqa: S608 - identifiers quoted, values bound
-    con = _connect(lake, ref, at)
+    con = _connect(lake, ref, at, ctx)
     try:
         row = con.execute(sql, ctx.params.values).fetchone()
     finally:
@@ -228,7 +286,7 @@ def check_table(
                 label=rule.label,
                 checked_rows=int(checked),
                 failed_rows=int(failed),
-                reasons={str(k): int(v) for k, v in (hist or {}).items()},
+                reasons={str(k): int(v) for k, v in (hist or {}).items() if v},
                 samples=samples,
             )
         )
@@ -260,8 +318,8 @@ def failing_keys(
     """
     keys = tuple(key_columns)
     _, at, rules = _prepare(lake, ref, [binding], keys, version)
-    ctx = SqlContext(Params(), ", ".join(quote_ident(k) for k in keys))
-    cte = _flagged_cte([binding], rules, keys, ctx)
+    ctx = _context(lake, ref, at, keys)
+    cte = flagged_cte([binding], rules, keys, ctx)
     where = "r0 IS NOT NULL"
     if reason is not None:
         where += f" AND r0 = {ctx.params.bind(reason)}"
@@ -270,7 +328,7 @@ def failing_keys(
         f"WITH {cte} SELECT {key_list}, r0 AS {quote_ident(REASON_COLUMN)} "  # noqa: S608 - identifiers quoted, values bound
         f"FROM flagged WHERE {where} ORDER BY {ctx.order_by}"
     )
-    con = _connect(lake, ref, at)
+    con = _connect(lake, ref, at, ctx)
     try:
         return con.sql(sql, params=ctx.params.values).to_arrow_table()
     finally:

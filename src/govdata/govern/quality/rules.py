@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, ClassVar
 
+import pyarrow as pa
+
 from govdata.errors import InvalidInput
 from govdata.govern.quality.sql import ColumnRef, SqlContext, as_text, blank, quote_literal
 from govdata.govern.standards.idnumber import CHECK_CHARS, PROVINCES
@@ -52,6 +54,12 @@ class Rule:
     label: ClassVar[str] = ""
     min_columns: ClassVar[int] = 1
     max_columns: ClassVar[int | None] = 1
+    # a row's verdict depends on that row alone (and fixed reference data): it can judge a staged
+    # batch before load, so it may be bound as blocking
+    row_level: ClassVar[bool] = True
+    # every reason code ``reason`` can give, when known: the engine then counts each with a plain
+    # ``count_if`` instead of a ``histogram`` (which costs a grouped aggregate per rule)
+    reasons: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: Mapping[str, Any] | None = None) -> None:
         self.params = dict(params or {})
@@ -59,6 +67,9 @@ class Rule:
 
     def validate_params(self) -> None:
         """Raise ``InvalidInput`` when ``self.params`` cannot be used; none are needed by default."""
+
+    def check_schema(self, schema: pa.Schema, columns: Sequence[str]) -> None:
+        """Raise ``InvalidInput`` when the rule cannot run on a table of ``schema``; any fits by default."""
 
     def bad_params(self, detail: str) -> InvalidInput:
         return InvalidInput("govern.quality.bad_params", rule=self.name, detail=detail)
@@ -95,6 +106,7 @@ class NotNullRule(Rule):
     """Completeness: NULL, empty or blank in any of the bound columns fails."""
 
     name = "not_null"
+    reasons = ("blank",)
     dimension = Dimension.COMPLETENESS
     label = "quality.rule.not_null"
     max_columns = None
@@ -115,15 +127,39 @@ class UniquenessRule(Rule):
     """
 
     name = "uniqueness"
+    reasons = ("duplicate",)
     dimension = Dimension.UNIQUENESS
     label = "quality.rule.uniqueness"
     max_columns = None
+    row_level = False
 
     def reason(self, columns: Columns, ctx: SqlContext) -> str:
-        filled = " AND ".join(f"NOT {blank(c)}" for c in refs(columns))
-        partition = ", ".join(c.norm for c in refs(columns))
-        rank = f"row_number() OVER (PARTITION BY {partition} ORDER BY {ctx.order_by})"
-        return f"CASE WHEN {filled} AND {rank} > 1 THEN 'duplicate' END"
+        # A GROUP BY of the bound columns (read again from ``source``: only those and the keys) finds
+        # the duplicated values and each one's first key; rows join it by a hash join. A window
+        # function would hold the whole table in one partitioned sort.
+        cols = refs(columns)
+        filled = " AND ".join(f"NOT {blank(c)}" for c in cols)
+        fresh = [ColumnRef.of(c.raw) for c in cols]
+        values = ", ".join(f"{c.norm} AS v{i}" for i, c in enumerate(fresh))
+        where = " AND ".join(f"NOT {blank(c)}" for c in fresh)
+        group = ", ".join(str(i + 1) for i in range(len(cols)))
+        key = _tuple(ctx.order_by.split(", "))
+        dups = ctx.cte(
+            f"SELECT {values}, min({key}) AS first FROM source "  # noqa: S608 - identifiers quoted
+            f"WHERE {where} GROUP BY {group} HAVING count(*) > 1"
+        )
+        # keys are unique, so a row that is some group's first is its own group's first: two
+        # uncorrelated semi-joins against the (small) set of duplicated values suffice
+        value = _tuple([c.norm for c in cols])
+        listed = _tuple([f"v{i}" for i in range(len(cols))])
+        duplicated = f"{value} IN (SELECT {listed} FROM {dups})"  # noqa: S608 - own names
+        first = f"{key} IN (SELECT first FROM {dups})"  # noqa: S608 - own names
+        return f"CASE WHEN {filled} AND {duplicated} AND NOT {first} THEN 'duplicate' END"
+
+
+def _tuple(items: Sequence[str]) -> str:
+    """One SQL value of ``items``: the item itself, or a row of several (compared field by field)."""
+    return items[0] if len(items) == 1 else f"row({', '.join(items)})"
 
 
 def _digit(value: str, pos: int) -> str:
@@ -138,19 +174,21 @@ class IdNumberRule(ValueRule):
     """
 
     name = "id_number"
+    reasons = ("id15", "length", "pattern", "province", "birth_date", "check_char")
     label = "quality.rule.id_number"
 
     def cases(self, column: ColumnRef, ctx: SqlContext) -> list[tuple[str, str]]:
         v = column.norm
-        provinces = ", ".join(quote_literal(p) for p in sorted(PROVINCES))
+        provinces = quote_literal(",".join(sorted(PROVINCES)))
         born = f"try_strptime(substr({v}, 7, 8), '%Y%m%d')"
         total = " + ".join(f"{_digit(v, i + 1)} * {w}" for i, w in enumerate(ID_WEIGHTS))
         expected = f"substr({quote_literal(CHECK_CHARS)}, (({total}) % 11) + 1, 1)"
         return [
-            (f"regexp_full_match({v}, '[0-9]{{15}}')", "id15"),
+            (f"length({v}) = 15 AND regexp_full_match({v}, '[0-9]{{15}}')", "id15"),
             (f"length({v}) <> 18", "length"),
             (f"NOT regexp_full_match({v}, '[0-9]{{17}}[0-9X]')", "pattern"),
-            (f"substr({v}, 1, 2) NOT IN ({provinces})", "province"),
+            # digits only by now, so a two-digit needle can only match a whole code of the list
+            (f"instr({provinces}, substr({v}, 1, 2)) = 0", "province"),
             (
                 f"substr({v}, 7, 4) = '0000' OR {born} IS NULL OR CAST({born} AS DATE) > current_date",
                 "birth_date",
@@ -167,6 +205,7 @@ class UsccRule(ValueRule):
     """
 
     name = "uscc"
+    reasons = ("length", "alphabet", "check_char")
     label = "quality.rule.uscc"
 
     def cases(self, column: ColumnRef, ctx: SqlContext) -> list[tuple[str, str]]:
@@ -187,18 +226,22 @@ class PhoneRule(ValueRule):
     """Mainland mobile number (STANDARDS.md §3 pattern), after dropping spaces and hyphens."""
 
     name = "phone"
+    reasons = ("pattern",)
     label = "quality.rule.phone"
 
     def cases(self, column: ColumnRef, ctx: SqlContext) -> list[tuple[str, str]]:
         compact = f"regexp_replace({column.norm}, '[\\s-]', '', 'g')"
         pattern = quote_literal(MOBILE_PATTERN.removeprefix("^").removesuffix("$"))
-        return [(f"NOT regexp_full_match({compact}, {pattern})", "pattern")]
+        # most numbers are already compact: only the rest pay for the replace
+        plain = f"regexp_full_match({column.norm}, {pattern})"
+        return [(f"NOT {plain} AND NOT regexp_full_match({compact}, {pattern})", "pattern")]
 
 
 class PatternRule(ValueRule):
     """The whole (trimmed) value must match ``params["pattern"]`` (RE2 syntax)."""
 
     name = "pattern"
+    reasons = ("pattern",)
     label = "quality.rule.pattern"
 
     def validate_params(self) -> None:
@@ -219,6 +262,7 @@ class CodeSetRule(ValueRule):
     """The (trimmed) value must be one of ``params["values"]`` (compared as text)."""
 
     name = "code_set"
+    reasons = ("not_in_set",)
     label = "quality.rule.code_set"
 
     def validate_params(self) -> None:

@@ -8,6 +8,7 @@ into SQL text. Raises nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 # Full-width digits and letters → ASCII, U+3000 → space: the SQL twin of standards.halfwidth for the
@@ -42,25 +43,32 @@ def normalized(column: str) -> str:
     return f"upper(trim(CASE WHEN strlen({text}) <> length({text}) THEN {wide} ELSE {text} END))"
 
 
+def is_blank(column: str) -> str:
+    """TRUE when the column is NULL or only spaces (ASCII or ideographic) — without normalising it."""
+    return f"({column} IS NULL OR trim({as_text(column)}, ' \u3000') = '')"
+
+
 @dataclass(frozen=True)
 class ColumnRef:
-    """One bound column as rules see it: the stored value and its normalised text, as SQL.
+    """One bound column as rules see it: the stored value, its normalised text and its blankness, as SQL.
 
-    The engine computes ``norm`` once per row in a CTE, so rules can use it many times cheaply.
+    The engine computes ``norm`` and ``empty`` once per row in a CTE, so rules can use them many
+    times cheaply; a column whose rules only ask about blanks is never normalised.
     """
 
     raw: str
     norm: str
+    empty: str = ""
 
     @classmethod
     def of(cls, column: str) -> ColumnRef:
         """A reference to a quoted column identifier, normalising inline."""
-        return cls(column, normalized(column))
+        return cls(column, normalized(column), is_blank(column))
 
 
 def blank(column: ColumnRef) -> str:
     """TRUE when the value is NULL or only spaces (ASCII or ideographic)."""
-    return f"({column.norm} IS NULL OR {column.norm} = '')"
+    return column.empty or is_blank(column.raw)
 
 
 @dataclass
@@ -75,9 +83,48 @@ class Params:
         return f"${name}"
 
 
+def date_digits(norm: str) -> str:
+    """VARCHAR ``YYYYMMDD`` from a normalised date text, NULL when it is no date in a common form.
+
+    Accepts ``19900305``, ``1990-03-05`` (also a DATE or TIMESTAMP cast to text), ``1990/3/5``,
+    ``1990.3.5`` and ``1990年3月5日``; the cheap fixed forms are sliced with substr, the rest take a
+    regular expression. The calendar is checked by the caller (``try_strptime``).
+    """
+    eight = f"(length({norm}) = 8 AND regexp_full_match({norm}, '[0-9]{{8}}'))"
+    dashed = (
+        f"(substr({norm}, 5, 1) = '-' AND substr({norm}, 8, 1) = '-' "
+        f"AND (length({norm}) = 10 OR substr({norm}, 11, 1) IN (' ', 'T')))"
+    )
+    parts = f"regexp_extract({norm}, '^([0-9]{{4}})[-/.年]([0-9]{{1,2}})[-/.月]([0-9]{{1,2}})日?$', ['y', 'm', 'd'])"
+    loose = (
+        f"CASE WHEN {parts}.y <> '' THEN {parts}.y || lpad({parts}.m, 2, '0') || lpad({parts}.d, 2, '0') END"
+    )
+    return (
+        f"CASE WHEN {eight} THEN {norm} "
+        f"WHEN {dashed} THEN substr({norm}, 1, 4) || substr({norm}, 6, 2) || substr({norm}, 9, 2) "
+        f"ELSE {loose} END"
+    )
+
+
 @dataclass
 class SqlContext:
-    """What a rule may use while writing its SQL: parameters and the table's key order."""
+    """What a rule may use while writing its SQL: parameters, the table's key order, other tables.
+
+    ``reference(table, column)`` asks the engine for the distinct normalised values of another lake
+    table's column and returns the name of the CTE (one column ``k``) that will hold them;
+    ``loaded_at`` is when the checked table version was committed (None outside the engine);
+    ``cte(body)`` adds a helper CTE over ``source`` (e.g. the duplicated values of a column).
+    """
 
     params: Params
     order_by: str  # quoted key columns, comma-separated: the order that decides "first" rows
+    references: dict[tuple[str, str], str] = field(default_factory=dict)
+    loaded_at: datetime | None = None
+    ctes: dict[str, str] = field(default_factory=dict)  # body → name, over ``source``
+
+    def reference(self, table: str, column: str) -> str:
+        return self.references.setdefault((table, column), f"ref{len(self.references)}")
+
+    def cte(self, body: str) -> str:
+        """Name of a CTE with ``body`` (a SELECT over ``source``), added once to the statement."""
+        return self.ctes.setdefault(body, f"aux{len(self.ctes)}")

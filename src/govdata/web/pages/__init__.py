@@ -13,8 +13,12 @@ from govdata.web.pages import (
     catalog_graph,
     catalog_lifecycle,
     catalog_stats,
+    govern_profiles,
+    govern_quality,
+    govern_std,
     home,
     ingest,
+    lineage,
     opendata,
     share,
     standards,
@@ -27,3 +31,7 @@ router.include_router(catalog_stats.router)
 router.include_router(catalog_excel.router)
 for module in (catalog_classification, catalog_lifecycle, catalog_feed, catalog_graph, standards):
     router.include_router(module.router)
+router.include_router(govern_quality.router)
+router.include_router(govern_profiles.router)
+router.include_router(lineage.router)
+router.include_router(govern_std.router)
