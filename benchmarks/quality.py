@@ -1,4 +1,4 @@
-"""Quality-rule benchmark: ``python -m benchmarks.quality [--rows N] [--repeat K] [--write-docs]``.
+"""Quality-rule benchmark: ``python -m benchmarks.quality [--rows N] [--repeat K] [--skip-gx]``.
 
 Ten rules (not-null ×2, ID pattern + checksum, phone pattern, uniqueness, code-table membership,
 birth date vs ID, gender vs ID, range, referential) over a people table with planted defects, checked
