@@ -19,7 +19,6 @@ from govdata.demo.generator import generate
 from govdata.demo.manifest import DemoManifest
 from govdata.demo.progress import ProgressFactory, silent
 from govdata.errors import GovdataError
-from govdata.govern import check_resource
 from govdata.govern.standards.regions import regions
 from govdata.ingest.models import Source, SourceTable
 from govdata.ingest.runner import run_table, store_config
@@ -83,7 +82,7 @@ def build_demo(
     with platform.unit() as s:
         for src in manifest.sources:
             _catalog(s, platform, system, src)
-    say("归集 / aggregating into the lake")
+    say("归集 / aggregating into the lake; each load is governed (lineage, std, quality, profile)")
     secret = platform.settings.secret_key.get_secret_value()
     advance = progress("归集 ingest", len(manifest.sources))
     for src in manifest.sources:
@@ -101,22 +100,10 @@ def build_demo(
                     f"{src.dept}.{src.lake_table}: {exc.message('zh')} / {exc.message('en')}"
                 )
         advance(1)
-    say("质量检查 / checking quality")
-    with platform.unit() as s:
-        for src in manifest.sources:
-            res = get_resource(s, src.resource["code"])
-            if platform.lake.exists(_ref(src)):
-                check_resource(s, platform.lake, platform.audit, system, res)
     say("共享 / sharing")
     with platform.unit() as s:
         _sharing(s, platform, manifest)
     return result
-
-
-def _ref(src: object):  # type: ignore[no-untyped-def]
-    from govdata.lake import TableRef
-
-    return TableRef("raw", src.dept, src.lake_table)  # type: ignore[attr-defined]
 
 
 def _organisation(s, platform: Platform, system: Actor, manifest: DemoManifest, result: DemoResult) -> None:  # type: ignore[no-untyped-def]
