@@ -18,7 +18,6 @@ from rich.table import Table
 from govdata.cli.govern_issues import issues
 from govdata.cli.govern_lineage import lineage
 from govdata.cli.govern_profile import profile
-from govdata.errors import GovdataError
 
 govern_app = typer.Typer(help="治理 / governance: standardization, quality, lineage", no_args_is_help=True)
 console = Console()
@@ -35,26 +34,13 @@ def standardize_command(
 ) -> None:
     """规范化 / write std.<dept>.<table> from the resource's raw table by its spec (saved, else suggested)."""
     from govdata.catalog.service import get_resource
-    from govdata.cli.main import _fail, _open, _settings
+    from govdata.cli.main import opened
     from govdata.govern.standardize import standardize
     from govdata.i18n import text
     from govdata.security.actor import Actor
 
-    try:
-        platform = _open(_settings(home))
-    except GovdataError as exc:
-        _fail(exc)
-        return
-    try:
-        with console.status(f"{text('std.title')} {resource} …"), platform.unit() as s:
-            report = standardize(
-                s, platform.lake, platform.audit, Actor.system("cli"), get_resource(s, resource)
-            )
-    except GovdataError as exc:
-        platform.close()
-        _fail(exc)
-        return
-    platform.close()
+    with opened(home) as platform, console.status(f"{text('std.title')} {resource} …"), platform.unit() as s:
+        report = standardize(s, platform.lake, platform.audit, Actor.system("cli"), get_resource(s, resource))
     if as_json:
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False) + "\n")
         return

@@ -14,8 +14,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from govdata.errors import GovdataError
-
 console = Console()
 HomeOpt = Annotated[Path | None, typer.Option("--home", help="GOVDATA_HOME: metadata, lake and logs.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -34,35 +32,24 @@ def issues(
     as_json: JsonOpt = False,
 ) -> None:
     """质量问题 / list quality issues, or export every failing row of one (--keys ID)."""
-    from govdata.cli.main import _fail, _open, _settings
+    from govdata.cli.main import opened
     from govdata.govern.issue_keys import issue_keys
     from govdata.govern.issues import list_issues
     from govdata.security.actor import Actor
 
     actor = Actor.system("cli")
-    try:
-        platform = _open(_settings(home))
-    except GovdataError as exc:
-        _fail(exc)
-        return
-    try:
-        with platform.unit() as s:
-            if keys is not None:
-                download = issue_keys(s, platform.lake, platform.audit, actor, keys)
-                with out.open("wb") if out else _stdout() as sink:
-                    for chunk in download.chunks():
-                        sink.write(chunk)
-                if out:
-                    console.print(f"[green]{download.rows:,}[/] 行 / rows → {out}")
-                return
-            page = list_issues(
-                s, actor, department=department, status=status, overdue=overdue or None, limit=limit
-            )
-    except GovdataError as exc:
-        _fail(exc)
-        return
-    finally:
-        platform.close()
+    with opened(home) as platform, platform.unit() as s:
+        if keys is not None:
+            download = issue_keys(s, platform.lake, platform.audit, actor, keys)
+            with out.open("wb") if out else _stdout() as sink:
+                for chunk in download.chunks():
+                    sink.write(chunk)
+            if out:
+                console.print(f"[green]{download.rows:,}[/] 行 / rows → {out}")
+            return
+        page = list_issues(
+            s, actor, department=department, status=status, overdue=overdue or None, limit=limit
+        )
     if as_json:
         sys.stdout.write(page.model_dump_json() + "\n")
         return

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from govdata.errors import GovdataError, InvalidInput
+from govdata.errors import InvalidInput
 
 if TYPE_CHECKING:
     from govdata.runtime import Platform
@@ -43,17 +43,12 @@ def lineage(
     as_json: Annotated[bool, typer.Option("--json", help="Print the graph as JSON.")] = False,
 ) -> None:
     """血缘 / lineage of a dataset or a column (--column), its OpenLineage events, rebuild and push."""
-    from govdata.cli.main import _fail, _open, _settings
+    from govdata.cli.main import opened
     from govdata.govern.lineage import capture, events, graph
     from govdata.security.actor import Actor
 
     actor = Actor.system("cli")
-    try:
-        platform = _open(_settings(home))
-    except GovdataError as exc:
-        _fail(exc)
-        return
-    try:
+    with opened(home) as platform:
         if rebuild:
             with platform.unit() as s:
                 recorded = capture.rebuild(s, platform.lake, platform.audit, actor)
@@ -73,11 +68,6 @@ def lineage(
                 found = graph.column_lineage(s, actor, dataset, column, direction)  # type: ignore[arg-type]
             else:
                 found = graph.table_lineage(s, actor, dataset, direction)  # type: ignore[arg-type]
-    except GovdataError as exc:
-        _fail(exc)
-        return
-    finally:
-        platform.close()
     if as_json:
         sys.stdout.write(found.model_dump_json() + "\n")
         return

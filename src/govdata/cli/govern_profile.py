@@ -13,8 +13,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from govdata.errors import GovdataError
-
 if TYPE_CHECKING:
     from govdata.govern.profiling import ProfileOut
 
@@ -28,25 +26,14 @@ def profile(
     as_json: JsonOpt = False,
 ) -> None:
     """数据画像 / profile a resource's lake table now (one scan) and print it."""
-    from govdata.cli.main import _fail, _open, _settings
+    from govdata.cli.main import opened
     from govdata.govern.profiling import refresh, resolve
     from govdata.security.actor import Actor
 
     console = Console()  # sized when the command runs, not when the module is imported
-    try:
-        platform = _open(_settings(home))
-    except GovdataError as exc:
-        _fail(exc)
-        return
-    try:
-        with console.status(f"数据画像 / profiling {name} …"), platform.unit() as s:
-            code = resolve(s, name).code
-            out = refresh(s, platform.lake, platform.audit, Actor.system("cli"), code)
-    except GovdataError as exc:
-        platform.close()
-        _fail(exc)
-        return
-    platform.close()
+    with opened(home) as platform, console.status(f"数据画像 / profiling {name} …"), platform.unit() as s:
+        code = resolve(s, name).code
+        out = refresh(s, platform.lake, platform.audit, Actor.system("cli"), code)
     if as_json:
         sys.stdout.write(json.dumps(out.model_dump(mode="json"), ensure_ascii=False) + "\n")
         return

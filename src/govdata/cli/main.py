@@ -5,8 +5,10 @@ Errors print their bilingual message and hint and exit 1; ``--debug`` shows the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -61,6 +63,22 @@ def _open(settings: Settings):  # type: ignore[no-untyped-def]
     from govdata.runtime import Platform
 
     return Platform.open(settings)
+
+
+@contextlib.contextmanager
+def opened(home: Path | None) -> Iterator[Any]:
+    """The platform for one command, closed after it; a ``GovdataError`` while opening it or inside
+    the block ends the command with its message (exit 1)."""
+    try:
+        platform = _open(_settings(home))
+    except GovdataError as exc:
+        _fail(exc)
+    try:
+        yield platform
+    except GovdataError as exc:
+        _fail(exc)
+    finally:
+        platform.close()
 
 
 @app.command()
