@@ -26,14 +26,13 @@ from govdata.catalog.search_index import (
     INDEX_TABLE,
     INDEX_VERSION,
     META_TABLE,
-    atoms,
     index_resource,
     index_tables,
     index_version,
     is_postgres,
     rebuild_index,
-    tokens,
 )
+from govdata.catalog.search_text import atoms, tokens
 from govdata.errors import InvalidInput, PermissionDenied
 from govdata.runtime import Platform
 from govdata.security.actor import Actor

@@ -40,15 +40,11 @@ from govdata.catalog.search_index import (
     FIELDS,
     INDEX_TABLE,
     PG_FIELD_TABLES,
-    Atom,
-    atoms,
     ensure_index,
-    fts5_query,
     generation,
     is_postgres,
-    normalize,
-    pg_query,
 )
+from govdata.catalog.search_text import Atom, atoms, fts5_query, normalize, pg_query
 from govdata.catalog.service import to_outs
 from govdata.catalog.vocab import label, parse
 from govdata.errors import InvalidInput

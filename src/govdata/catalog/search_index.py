@@ -1,10 +1,7 @@
 """The catalog's full-text index: Chinese bigrams per field, kept beside the catalog tables.
 
-Text is normalised (NFKC, lower case) and cut into runs: a run of Chinese characters becomes its
-overlapping bigrams followed by its last character alone (婚姻登记 → 婚姻 姻登 登记 记), any other run
-of letters or digits one word. A query run of two or more Chinese characters is then the phrase of its
-bigrams — an exact substring match — and a single character (or a word) is a prefix match, so 1- and
-2-character queries, the common case in Chinese, use the index like longer ones.
+The text is cut into tokens by ``catalog.search_text`` (Chinese bigrams plus each run's last
+character, other words whole).
 
 One index row per resource holds the tokens of four fields, each searchable on its own so that a
 search can tell where a word occurs without reading any text: ``name``, ``items`` (item names and
@@ -35,16 +32,14 @@ from the index). Raises nothing of its own.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from govdata.catalog.models import Item, Resource, ResourceStatus
+from govdata.catalog.search_text import tokens
 
 INDEX_VERSION = 3  # bump when the index's structure or its text changes: indexes are rebuilt at first use
 INDEX_TABLE = "catalog_search"
@@ -52,8 +47,6 @@ FACTS_TABLE = "catalog_search_facts"
 META_TABLE = "catalog_search_meta"
 FIELDS = ("name", "items", "summary", "other")
 FACET_COLUMNS = ("department_id", "category", "share_type", "open_type", "update_cycle", "format")
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUN = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
 _BATCH = 2000
 _PG_LOCK = 4_011_980_917  # advisory lock key: one session creates the index at a time
 
@@ -103,59 +96,6 @@ _PG_DROP = (
     f"DROP TABLE IF EXISTS {FACTS_TABLE}",
     f"DROP TABLE IF EXISTS {META_TABLE}",
 )
-
-
-def normalize(value: str) -> str:
-    """NFKC (full-width → half-width) and lower case: how both the index and a query see text."""
-    return unicodedata.normalize("NFKC", value).lower()
-
-
-@dataclass(frozen=True)
-class Atom:
-    """One condition of a query: a phrase of consecutive tokens, or a prefix of one token."""
-
-    tokens: tuple[str, ...]
-    prefix: bool
-
-
-def tokens(value: str) -> list[str]:
-    """Index tokens of ``value``: per Chinese run its bigrams then its last character; words whole."""
-    out: list[str] = []
-    for cjk, word in _RUN.findall(normalize(value)):
-        if word:
-            out.append(word)
-            continue
-        out.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
-        out.append(cjk[-1])
-    return out
-
-
-def atoms(term: str) -> list[Atom]:
-    """The conditions one query term stands for, all of which a field must meet to hold the term."""
-    out: list[Atom] = []
-    for cjk, word in _RUN.findall(normalize(term)):
-        if word or len(cjk) == 1:
-            out.append(Atom((word or cjk,), prefix=True))
-        else:
-            out.append(Atom(tuple(cjk[i : i + 2] for i in range(len(cjk) - 1)), prefix=False))
-    return out
-
-
-def fts5_query(parts: Sequence[Atom], fields: Sequence[str] = ()) -> str:
-    """An FTS5 expression ANDing ``parts`` within one of ``fields`` (all when empty).
-
-    Tokens hold only letters and digits: no quoting needed.
-    """
-    body = " AND ".join(f'"{" ".join(a.tokens)}"' + ("*" if a.prefix else "") for a in parts)
-    return f"{{{' '.join(fields)}}} : ({body})" if fields else f"({body})"
-
-
-def pg_query(parts: Sequence[Atom]) -> str:
-    """A ``tsquery`` literal ANDing ``parts``: phrases with ``<->``, prefixes with ``:*``."""
-    return " & ".join(
-        f"'{a.tokens[0]}':*" if a.prefix else "(" + " <-> ".join(f"'{t}'" for t in a.tokens) + ")"
-        for a in parts
-    )
 
 
 def is_postgres(session: Session) -> bool:
