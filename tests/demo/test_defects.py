@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -137,10 +138,63 @@ def test_spelling_defects_point_at_the_registry(city: City) -> None:
     assert seen == {"sb_cbry", "hy_djxx", "cs_yxzm"}
 
 
-def test_cross_department_people_exist_in_registry(city: City) -> None:
-    out, _ = city
+def test_cross_department_people_exist_in_registry_except_planted(city: City) -> None:
+    out, manifest = city
     registry = {sfzh for (sfzh,) in _sql(out, "gaj", "SELECT sfzh FROM hj_rk")}
-    reps = {v for (v,) in _sql(out, "scjgj", "SELECT fddbrsfzh FROM qy_jbxx")}
-    assert reps <= registry
+    reps = dict(_sql(out, "scjgj", "SELECT qyid, fddbrsfzh FROM qy_jbxx"))
+    (dangling,) = manifest.defects_of("qy_jbxx", "dangling")
+    assert (dangling.column, dangling.ref_table, dangling.ref_column) == ("fddbrsfzh", "hj_rk", "sfzh")
+    assert dangling.keys and {k for k, v in reps.items() if v not in registry} == set(dangling.keys)
+    # no registry row holds them in any spelling: not as an old 15-digit number either
+    old = {sfzh for sfzh in registry if len(sfzh) == 15}
+    assert not {reps[k][:6] + reps[k][8:17] for k in dangling.keys} & old
     parents = {r["母亲/身份证号"] for r in _births(out)} | {r["父亲/身份证号"] for r in _births(out)}
     assert parents <= registry
+
+
+_MALE, _FEMALE = {"1", "男", "M"}, {"2", "女", "F"}
+
+
+def _born(text: str) -> str:
+    """A birth date in any spelling the demo writes (``1990-03-05``, ``1990年3月5日``, ``19900305``,
+    ``1990/3/5``) as ``YYYYMMDD``."""
+    if text.isdigit():
+        return text
+    year, month, day = (int(p) for p in re.split(r"[年月日/-]", text) if p)
+    return f"{year:04d}{month:02d}{day:02d}"
+
+
+def _id_birth(sfzh: str) -> str:
+    return sfzh[6:14] if len(sfzh) == 18 else "19" + sfzh[6:12]
+
+
+def _id_male(sfzh: str) -> bool:
+    return int(sfzh[16] if len(sfzh) == 18 else sfzh[14]) % 2 == 1
+
+
+def _contradictions(rows: list[tuple[Any, ...]]) -> tuple[set[Any], set[Any]]:
+    """Keys of (key, sfzh, gender, birth date) rows whose birth date / gender the ID contradicts."""
+    births, genders = set(), set()
+    for key, sfzh, gender, born in rows:
+        if born is not None and _born(born) != _id_birth(sfzh):
+            births.add(key)
+        if gender in _MALE | _FEMALE and (gender in _MALE) != _id_male(sfzh):
+            genders.add(key)
+    return births, genders
+
+
+def test_birth_dates_and_genders_contradict_the_id_number_only_where_planted(city: City) -> None:
+    out, manifest = city
+    registry = _sql(out, "gaj", "SELECT rkid, sfzh, xb, csrq FROM hj_rk")
+    insured = _sql(out, "rsj", "SELECT grbh, sfzh, xb, NULL FROM sb_cbry")
+    records = json.loads((out / "files" / "mzj_db_dx.json").read_text(encoding="utf-8"))
+    allowances = [(r["dbzh"], r["sfzh"], r["xb"], r.get("csrq")) for r in records]
+    for table, rows in (("hj_rk", registry), ("sb_cbry", insured), ("db_dx", allowances)):
+        births, genders = _contradictions(rows)
+        assert births == _keys(manifest, table, "birth_mismatch"), table
+        assert genders == _keys(manifest, table, "gender_mismatch"), table
+    assert _keys(manifest, "hj_rk", "birth_mismatch") and _keys(manifest, "hj_rk", "gender_mismatch")
+    assert _keys(manifest, "sb_cbry", "gender_mismatch") and _keys(manifest, "db_dx", "birth_mismatch")
+    # a contradicting birth date is still a real date written the column's way
+    planted = _keys(manifest, "hj_rk", "birth_mismatch")
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", born) for key, _, _, born in registry if key in planted)

@@ -21,7 +21,8 @@ from govdata.cli.main import app as cli
 from govdata.config import Settings
 from govdata.demo import DemoManifest
 from govdata.demo.flow import DEMO_PASSWORD
-from govdata.govern.quality import failing_keys
+from govdata.demo.manifest import Defect
+from govdata.govern.quality import RuleBinding, failing_keys
 from govdata.govern.service import catalog_bindings
 from govdata.lake import TableRef
 from govdata.runtime import Platform
@@ -79,27 +80,61 @@ def test_every_catalogued_item_is_a_column_of_its_lake_table(built: Built) -> No
         assert not missing, (src.lake_table, missing)
 
 
-RULE_OF = {"bad_checksum": None, "id15": "id_number", "null": "not_null", "duplicate": "uniqueness"}
+RULE_OF = {
+    "bad_checksum": None,
+    "id15": "id_number",
+    "null": "not_null",
+    "duplicate": "uniqueness",
+    "birth_mismatch": "id_birth_date",  # derived: the birth_date element's rule, with the table's ID
+    "gender_mismatch": "id_gender",  # derived: the gender element's rule, with the table's ID
+    "dangling": "referential",  # stored: the demo binds it across departments (DEMO_RULES)
+}
+CROSS = ("birth_mismatch", "gender_mismatch", "dangling")
+
+
+def _binding_of(built: Built, d: Defect) -> tuple[TableRef, RuleBinding]:
+    """The effective binding that should find defect ``d``: its rule, on its column (the last one of
+    a cross-field rule, whose first is the identity number)."""
+    from govdata.catalog import get_resource
+
+    src = built.manifest.source(d.table)
+    ref = TableRef("raw", src.dept, src.lake_table)
+    with built.platform.sessions() as s:
+        resource = get_resource(s, src.resource["code"])
+        bindings = catalog_bindings(resource, built.platform.lake.schema(ref))
+    rule = RULE_OF[d.kind] or ("uscc" if "shxydm" in d.column else "id_number")
+    return ref, next(b for b in bindings if b.rule_name == rule and b.columns[-1] == d.column)
 
 
 @pytest.mark.parametrize("kind", sorted(RULE_OF))
 def test_planted_defects_are_all_found_and_no_clean_row_is_flagged(built: Built, kind: str) -> None:
-    from govdata.catalog import get_resource
-
     defects = [d for d in built.manifest.defects if d.kind == kind]
     assert defects, f"the demo plants no {kind} defects"
     for d in defects:
-        src = built.manifest.source(d.table)
-        ref = TableRef("raw", src.dept, src.lake_table)
-        with built.platform.sessions() as s:
-            resource = get_resource(s, src.resource["code"])
-            bindings = catalog_bindings(resource, built.platform.lake.schema(ref))
-        rule = RULE_OF[kind] or ("uscc" if "shxydm" in d.column else "id_number")
-        binding = next(b for b in bindings if b.rule_name == rule and b.columns == (d.column,))
+        ref, binding = _binding_of(built, d)
+        key = built.manifest.source(d.table).key
         reason = {"bad_checksum": "check_char", "id15": "id15"}.get(kind)
-        found = failing_keys(built.platform.lake, ref, binding, [src.key], reason=reason)
-        got = sorted(str(k) for k in found.column(src.key).to_pylist())
+        found = failing_keys(built.platform.lake, ref, binding, [key], reason=reason)
+        got = sorted(str(k) for k in found.column(key).to_pylist())
         assert got == sorted(str(k) for k in d.keys), (d.table, d.column, kind)
+
+
+def test_cross_field_and_cross_department_defects_raise_issues_with_every_key(built: Built) -> None:
+    """The demo's own governance — no binding made by the test — opens one issue per planted kind
+    and table of the consistency and referential defects, counting exactly the planted rows."""
+    from govdata.govern import issues
+    from govdata.security.actor import Actor
+
+    with built.platform.sessions() as s:
+        page = issues.list_issues(s, Actor.system("test"), limit=1000)
+    opened = {(i.table_key, i.rule, tuple(i.columns)): i for i in page.items}
+    defects = [d for d in built.manifest.defects if d.kind in CROSS]
+    assert {d.kind for d in defects} == set(CROSS)
+    for d in defects:
+        ref, binding = _binding_of(built, d)
+        issue = opened[(ref.key, binding.rule_name, binding.columns)]
+        assert (issue.status, issue.failed_rows) == ("open", len(d.keys)), (d.table, d.kind)
+        assert issue.reasons == {"dangling" if d.kind == "dangling" else "mismatch": len(d.keys)}
 
 
 def test_quality_scores_are_stored_per_table(built: Built) -> None:

@@ -1,6 +1,7 @@
 """The quality rules on the demo city's registry and companies: each planted defect kind is found by
-its rule with exactly the planted keys, and the consistency and referential rules flag no clean row
-(the demo writes dates and genders in several spellings, which must not count as contradictions)."""
+its rule with exactly the planted keys — the consistency rules too, although the demo writes dates
+and genders in several spellings, which must not count as contradictions — and the referential rule
+flags exactly the legal representatives the registry lacks."""
 
 from __future__ import annotations
 
@@ -42,8 +43,8 @@ def lake(city: City, tmp_path_factory: pytest.TempPathFactory) -> Lake:
     return lake
 
 
-def _planted(manifest: DemoManifest, kind: str, column: str) -> set[str]:
-    return {str(k) for d in manifest.defects_of("hj_rk", kind) if d.column == column for k in d.keys}
+def _planted(manifest: DemoManifest, kind: str, column: str, table: str = "hj_rk") -> set[str]:
+    return {str(k) for d in manifest.defects_of(table, kind) if d.column == column for k in d.keys}
 
 
 @pytest.mark.parametrize(
@@ -55,31 +56,41 @@ def _planted(manifest: DemoManifest, kind: str, column: str) -> set[str]:
         ("null", RuleBinding("not_null", ("hjdz",)), None),
         ("date_format", RuleBinding("pattern", ("csrq",), {"pattern": ISO_DATE}), None),
         ("gender_format", RuleBinding("code_set", ("xb",), {"values": ["1", "2"]}), None),
+        ("birth_mismatch", RuleBinding("id_birth_date", ("sfzh", "csrq")), "mismatch"),
+        ("gender_mismatch", RuleBinding("id_gender", ("sfzh", "xb")), "mismatch"),
     ],
 )
 def test_planted_registry_defects_are_found_exactly(
     city: City, lake: Lake, kind: str, binding: RuleBinding, reason: str | None
 ) -> None:
     _, manifest = city
-    planted = _planted(manifest, kind, binding.columns[0])
-    assert planted, f"the demo plants no {kind} defects in {binding.columns[0]}"
+    planted = _planted(manifest, kind, binding.columns[-1])
+    assert planted, f"the demo plants no {kind} defects in {binding.columns[-1]}"
     found = failing_keys(lake, REGISTRY, binding, ["rkid"], reason=reason).column("rkid").to_pylist()
     assert set(found) == planted and len(found) == len(planted)
 
 
-def test_consistency_rules_flag_no_clean_row(city: City, lake: Lake) -> None:
+def test_consistency_rules_compare_every_row_and_flag_only_the_planted(city: City, lake: Lake) -> None:
     _, manifest = city
     bindings = [RuleBinding("id_birth_date", ("sfzh", "csrq")), RuleBinding("id_gender", ("sfzh", "xb"))]
     report = check_table(lake, REGISTRY, bindings, ["rkid"])
     rows = manifest.truth.row_counts["hj_rk"]
     births, genders = report.result("id_birth_date"), report.result("id_gender")
-    assert births.failed_rows == genders.failed_rows == 0
+    assert births.failed_rows == len(_planted(manifest, "birth_mismatch", "csrq"))
+    assert genders.failed_rows == len(_planted(manifest, "gender_mismatch", "xb"))
+    assert dict(births.reasons) == {"mismatch": births.failed_rows}
     # every row with an ID is compared — the odd date and gender spellings included
     assert births.checked_rows == rows
     assert genders.checked_rows == rows
 
 
-def test_every_legal_representative_is_in_the_registry(lake: Lake) -> None:
+def test_legal_representatives_missing_from_the_registry_are_found_exactly(city: City, lake: Lake) -> None:
+    _, manifest = city
+    planted = _planted(manifest, "dangling", "fddbrsfzh", "qy_jbxx")
+    assert planted
     binding = RuleBinding("referential", ("fddbrsfzh",), {"table": REGISTRY.key, "column": "sfzh"})
     result = check_table(lake, COMPANIES, [binding], ["qyid"]).result("referential")
-    assert result.checked_rows > 0 and result.failed_rows == 0
+    assert result.checked_rows == manifest.truth.row_counts["qy_jbxx"]
+    assert result.failed_rows == len(planted)
+    found = failing_keys(lake, COMPANIES, binding, ["qyid"], reason="dangling").column("qyid").to_pylist()
+    assert set(found) == planted and len(found) == len(planted)

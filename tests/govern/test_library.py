@@ -97,9 +97,14 @@ def test_seed_elements_name_their_normalizers_rules_and_tables(s: Session) -> No
         ["id_number"],
     )
     gender = lib.element_out(lib.get_element(s, READER, "gender"))
-    assert (gender.code_table, gender.normalizer, gender.rules) == (GENDER, "code_table", ["code_set"])
+    assert (gender.code_table, gender.normalizer, gender.rules) == (
+        GENDER,
+        "code_table",
+        ["code_set", "id_gender"],
+    )
     birth = lib.get_element(s, READER, "birth_date")
     assert (birth.data_type, birth.format, birth.normalizer) == ("日期", "n8(YYYYMMDD)", "date")
+    assert birth.rules == ["pattern", "id_birth_date"]
     assert lib.get_element(s, READER, "uscc").rules == ["uscc"]
     assert lib.get_element(s, READER, "mobile").rules == ["phone"]
     assert lib.get_element(s, READER, "region_code").code_table is None  # regions are not copied

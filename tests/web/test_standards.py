@@ -64,7 +64,7 @@ def test_search_and_read_elements(client: TestClient, library: None, token: Head
     page = client.get(f"{API}/elements", params={"limit": 5, "offset": 5}, headers=headers).json()
     assert page["total"] >= 17 and len(page["items"]) == 5
     gender = client.get(f"{API}/elements/gender", headers=headers).json()
-    assert gender["code_table"] == GENDER and gender["rules"] == ["code_set"]
+    assert gender["code_table"] == GENDER and gender["rules"] == ["code_set", "id_gender"]
     missing = client.get(f"{API}/elements/nope", headers=headers)
     assert (
         missing.status_code == 404 and missing.json()["error"]["code"] == "govern.library.element_not_found"

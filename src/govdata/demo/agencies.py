@@ -13,7 +13,7 @@ from typing import Any
 
 from govdata.demo import vocab
 from govdata.demo.defects import DefectLog, count, misspell, pick, wrong_check_char
-from govdata.demo.people import TODAY, People, street_address
+from govdata.demo.people import TODAY, People, strangers, street_address
 from govdata.govern.standards.uscc import ALPHABET, org_check_char, uscc_check_char
 
 _INSURANCE, _INSURANCE_CUM = ("110", "310", "390", "210", "410"), (40, 70, 85, 93, 100)
@@ -72,23 +72,30 @@ def insured(rng: random.Random, people: People, row_start: int, log: DefectLog) 
         "dwmc": [company_name(rng) if rng.random() < 0.85 else None for _ in range(m)],
         "lxdh": [people.phone[i] for i in members],
     }
-    picked = pick(rng, range(m), {k: count(k, m) for k in ("bad_checksum", "null", "spelling")})
+    kinds = ("bad_checksum", "null", "spelling", "gender_mismatch")
+    picked = pick(rng, range(m), {k: count(k, m) for k in kinds})
     for j in picked["bad_checksum"]:
         rows["sfzh"][j] = wrong_check_char(rng, rows["sfzh"][j])
+    for j in picked["gender_mismatch"]:
+        rows["xb"][j] = "2" if rows["xb"][j] == "1" else "1"
     for j in picked["null"]:
         rows["jfjs"][j] = None
     for j in picked["spelling"]:
         rows["xm"][j] = misspell(rng, rows["xm"][j], people.surname_len[members[j]])
     log.add("sb_cbry", "sfzh", "bad_checksum", [keys[j] for j in picked["bad_checksum"]])
     log.add("sb_cbry", "jfjs", "null", [keys[j] for j in picked["null"]])
+    log.add("sb_cbry", "xb", "gender_mismatch", [keys[j] for j in picked["gender_mismatch"]])
     spelled = picked["spelling"]
     refs = [people.rkid[members[j]] for j in spelled]
     log.add("sb_cbry", "xm", "spelling", [keys[j] for j in spelled], "hj_rk", "xm", refs)
     return rows
 
 
-def enterprises(rng: random.Random, people: People, row_start: int, log: DefectLog) -> dict[str, Any]:
-    """qy_jbxx: one enterprise per 20 people; legal representatives are registry people."""
+def enterprises(
+    rng: random.Random, people: People, row_start: int, used: set[int], log: DefectLog
+) -> dict[str, Any]:
+    """qy_jbxx: one enterprise per 20 people; legal representatives are registry people, except the
+    ``dangling`` ones: people with valid ID numbers (unique in ``used``) the registry never held."""
     m = len(people.sfzh) // 20
     adults = people.pool(None, 1950, 2000)
     reps = [rng.choice(adults) for _ in range(m)]
@@ -109,11 +116,16 @@ def enterprises(rng: random.Random, people: People, row_start: int, log: DefectL
         "djzt": rng.choices(vocab.ENTERPRISE_STATES, cum_weights=vocab.ENTERPRISE_STATE_CUM, k=m),
     }
     keys = rows["qyid"]
-    picked = pick(rng, range(m), {k: count(k, m) for k in ("bad_checksum", "null")})
+    picked = pick(rng, range(m), {k: count(k, m) for k in ("bad_checksum", "null", "dangling")})
     for j in picked["bad_checksum"]:
         rows["shxydm"][j] = wrong_check_char(rng, rows["shxydm"][j], ALPHABET)
     for j in picked["null"]:
         rows["zs"][j] = None
+    names, ids = strangers(rng, len(picked["dangling"]), used)
+    for j, name, sfzh in zip(picked["dangling"], names, ids, strict=True):
+        rows["fddbr"][j], rows["fddbrsfzh"][j] = name, sfzh
     log.add("qy_jbxx", "shxydm", "bad_checksum", [keys[j] for j in picked["bad_checksum"]])
     log.add("qy_jbxx", "zs", "null", [keys[j] for j in picked["null"]])
+    dangling = [keys[j] for j in picked["dangling"]]
+    log.add("qy_jbxx", "fddbrsfzh", "dangling", dangling, "hj_rk", "sfzh", None)
     return rows

@@ -23,6 +23,9 @@ RATES: dict[str, float] = {
     "date_format": 0.02,  # 1990年3月5日 / 19900305 / 1990/3/5 instead of the column's format
     "gender_format": 0.02,  # 男/女 or M/F instead of 1/2 (or the other way round)
     "spelling": 0.01,  # the same person's name written differently in another department
+    "birth_mismatch": 0.005,  # a real birth date, in the column's format, but not the ID number's
+    "gender_mismatch": 0.005,  # a valid gender code, but not the one the ID number's parity says
+    "dangling": 0.01,  # a legal representative with a valid ID number the household registry lacks
 }
 
 DATE_FORMATS = ("cn", "compact", "slash", "iso")
@@ -57,6 +60,12 @@ def format_date(day: dt.date, style: str) -> str:
 
 def other_date_format(rng: random.Random, day: dt.date, canonical: str) -> str:
     return format_date(day, rng.choice([s for s in DATE_FORMATS if s != canonical]))
+
+
+def other_day(rng: random.Random, day: dt.date, latest: dt.date) -> dt.date:
+    """Another real date up to about a year from ``day`` (a typo, a clerk's guess), never after ``latest``."""
+    delta = dt.timedelta(days=rng.randint(1, 400))
+    return day + delta if rng.random() < 0.5 and day + delta <= latest else day - delta
 
 
 def wrong_check_char(rng: random.Random, value: str, alphabet: str = CHECK_CHARS) -> str:

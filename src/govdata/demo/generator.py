@@ -138,7 +138,7 @@ def generate(
             people = make_people(rng("people"), counts["hj_rk"], n, used, log)
             emit(HJ_RK, people.registry)
             emit(SB_CBRY, agencies.insured(rng("sb_cbry"), people, counts["sb_cbry"], log))
-            emit(QY_JBXX, agencies.enterprises(rng("qy_jbxx"), people, counts["qy_jbxx"], log))
+            emit(QY_JBXX, agencies.enterprises(rng("qy_jbxx"), people, counts["qy_jbxx"], used, log))
             marriages, pii = records.marriages(rng("hy_djxx"), people, counts["hy_djxx"], log)
             hidden.extend(pii)
             made = {

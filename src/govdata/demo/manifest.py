@@ -43,7 +43,8 @@ class Defect:
 
     ``ref_*`` name the other side where a defect involves two rows: for ``duplicate`` the original
     rows of the same table, for ``spelling`` the household-registry rows of the same people
-    (aligned with ``keys`` by position).
+    (aligned with ``keys`` by position). For ``dangling`` they name the table and column the value
+    should be found in, without keys: it is in no row there.
     """
 
     table: str

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govdata.demo import vocab
-from govdata.demo.defects import DefectLog, count, other_date_format, other_gender, pick, wrong_check_char
+from govdata.demo.defects import (
+    DefectLog,
+    count,
+    other_date_format,
+    other_day,
+    other_gender,
+    pick,
+    wrong_check_char,
+)
 from govdata.govern.standards import id_check_char
 
 TODAY = dt.date(2025, 6, 30)  # the demo's "now": fixed, so output never depends on the clock
@@ -24,6 +32,7 @@ _DECADES += ((2010, 12), (2020, 5))
 _MARITAL, _MARITAL_CUM = ("10", "20", "30", "40"), (15, 90, 95, 100)
 _HOUSEHOLD_SIZES, _HOUSEHOLD_CUM = (1, 2, 3, 4, 5), (20, 50, 80, 95, 100)
 CITY_BORN = 0.85
+_ADULTS = (dt.date(1955, 1, 1).toordinal(), dt.date(2000, 12, 31).toordinal())
 
 
 @dataclass
@@ -101,6 +110,15 @@ def id_numbers(rng: random.Random, births: list[dt.date], genders: list[str], us
     return result
 
 
+def strangers(rng: random.Random, n: int, used: set[int]) -> tuple[list[str], list[str]]:
+    """Names and valid, never-used ID numbers of ``n`` adults the household registry does not hold."""
+    genders = ["1" if rng.random() < 0.6 else "2" for _ in range(n)]
+    births = [dt.date.fromordinal(rng.randint(_ADULTS[0], _ADULTS[1])) for _ in range(n)]
+    surnames = rng.choices(vocab.SURNAMES, cum_weights=vocab.SURNAME_CUM, k=n)
+    names = [s + g for s, g in zip(surnames, given_names(rng, genders, surnames), strict=True)]
+    return names, id_numbers(rng, births, genders, used)
+
+
 def make_people(rng: random.Random, row_start: int, n: int, used: set[int], log: DefectLog) -> People:
     """``n`` people and their registry rows (keys from ``row_start``), with registry defects."""
     genders = ["1" if rng.random() < 0.51 else "2" for _ in range(n)]
@@ -158,7 +176,15 @@ def _plant_registry_defects(
     born_1900s = [i for i in range(n) if people.birth[i].year < 1985]
     id15 = sorted(rng.sample(born_1900s, min(count("id15", n), len(born_1900s))))
     taken = set(id15)
-    kinds = ("bad_checksum", "duplicate", "null", "date_format", "gender_format")
+    kinds = (
+        "bad_checksum",
+        "duplicate",
+        "null",
+        "date_format",
+        "gender_format",
+        "birth_mismatch",
+        "gender_mismatch",
+    )
     picked = pick(rng, [i for i in range(n) if i not in taken], {k: count(k, n) for k in kinds})
     for i in id15:
         rows["sfzh"][i] = people.sfzh[i][:6] + people.sfzh[i][8:17]
@@ -170,6 +196,10 @@ def _plant_registry_defects(
         rows["csrq"][i] = other_date_format(rng, people.birth[i], "iso")
     for i in picked["gender_format"]:
         rows["xb"][i] = other_gender(rng, people.xb[i] == "1", "code")
+    for i in picked["birth_mismatch"]:  # as the column writes dates, so only the ID contradicts it
+        rows["csrq"][i] = other_day(rng, people.birth[i], TODAY).isoformat()
+    for i in picked["gender_mismatch"]:
+        rows["xb"][i] = "2" if people.xb[i] == "1" else "1"
     duplicates = picked["duplicate"]
     dup_keys = [f"R{row_start + n + j:010d}" for j in range(len(duplicates))]
     for key, i in zip(dup_keys, duplicates, strict=True):
@@ -185,6 +215,8 @@ def _plant_registry_defects(
     log.add("hj_rk", "hjdz", "null", [rk[i] for i in picked["null"]])
     log.add("hj_rk", "csrq", "date_format", [rk[i] for i in picked["date_format"]])
     log.add("hj_rk", "xb", "gender_format", [rk[i] for i in picked["gender_format"]])
+    log.add("hj_rk", "csrq", "birth_mismatch", [rk[i] for i in picked["birth_mismatch"]])
+    log.add("hj_rk", "xb", "gender_mismatch", [rk[i] for i in picked["gender_mismatch"]])
     log.add("hj_rk", "sfzh", "duplicate", dup_keys, "hj_rk", "sfzh", [rk[i] for i in duplicates])
     touched = taken.union(*picked.values())
     people.clean = [i for i in range(n) if i not in touched]

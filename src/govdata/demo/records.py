@@ -20,6 +20,7 @@ from govdata.demo.defects import (
     format_date,
     misspell,
     other_date_format,
+    other_day,
     other_gender,
     pick,
     wrong_check_char,
@@ -145,8 +146,11 @@ def allowances(rng: random.Random, people: People, row_start: int, log: DefectLo
         "lxdh": [people.phone[i] if rng.random() < 0.95 else None for i in members],
         "bz": [rng.choice(_ALLOWANCE_NOTES) if rng.random() < 0.1 else None for _ in range(m)],
     }
-    picked = pick(rng, range(m), {"null": count("null", m)})
+    picked = pick(rng, range(m), {k: count(k, m) for k in ("null", "birth_mismatch")})
     for j in picked["null"]:
         rows["csrq"][j] = None
+    for j in picked["birth_mismatch"]:
+        rows["csrq"][j] = format_date(other_day(rng, people.birth[members[j]], TODAY), "compact")
     log.add("db_dx", "csrq", "null", [keys[j] for j in picked["null"]])
+    log.add("db_dx", "csrq", "birth_mismatch", [keys[j] for j in picked["birth_mismatch"]])
     return rows

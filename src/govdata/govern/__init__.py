@@ -10,6 +10,9 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "BindingIn": "govdata.govern.quality.schemas",
+    "add_binding": "govdata.govern.quality.stored",
+    "recheck_resource": "govdata.govern.recheck",
     "QualityCheck": "govdata.govern.models",
     "QualityRun": "govdata.govern.models",
     "check_resource": "govdata.govern.service",

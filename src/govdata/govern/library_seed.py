@@ -191,7 +191,7 @@ ELEMENTS: list[ElementIn] = [
         standard=GENDER,
         code_table=GENDER,
         normalizer="code_table",
-        rules=["code_set"],
+        rules=["code_set", "id_gender"],
         aliases=["xb", "gender", "sex", "性别代码"],
     ),
     _e(
@@ -233,7 +233,7 @@ ELEMENTS: list[ElementIn] = [
         "日期",
         "n8(YYYYMMDD)",
         normalizer="date",
-        rules=["pattern"],
+        rules=["pattern", "id_birth_date"],
         aliases=["csrq", "birth_date", "birthday", "date_of_birth", "出生年月日"],
     ),
     _e(

@@ -5,6 +5,7 @@ depend on time (timeliness) open their issues without waiting for a load.
 catalogued resource whose lake table exists and whose newest quality run is older than
 ``quality.recheck_hours`` (or that has none) is checked and its issues synced, a few per tick, each
 in its own unit of work. It never raises: a failing check is logged and the next tick tries again.
+``recheck_resource`` does the same for one resource at once (e.g. after a rule was bound to it).
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import logging
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from govdata.catalog.models import Resource
 from govdata.db.base import utcnow
 from govdata.govern.issues import sync_issues
 from govdata.govern.models import QualityRun
 from govdata.govern.service import check_resource
-from govdata.lake import TableRef
+from govdata.lake import Lake, TableRef
 from govdata.security.actor import Actor
+from govdata.security.audit import AuditLog
 
 if TYPE_CHECKING:
     from govdata.runtime import Platform
@@ -60,6 +63,15 @@ def due_resources(platform: Platform, now: dt.datetime, batch: int = BATCH) -> l
     return due
 
 
+def recheck_resource(
+    session: Session, lake: Lake, audit: AuditLog, actor: Actor, resource: Resource, deadline_days: int
+) -> QualityRun:
+    """Check one resource's table now and sync its issues (after a rule was added, or when due)."""
+    run = check_resource(session, lake, audit, actor, resource)
+    sync_issues(session, audit, actor, run, deadline_days=deadline_days)
+    return run
+
+
 def recheck_due(platform: Platform, now: dt.datetime | None = None) -> list[int]:
     """Check the due resources and sync their issues; the ids of the resources checked."""
     if platform.settings.quality.recheck_hours <= 0:
@@ -76,10 +88,8 @@ def recheck_due(platform: Platform, now: dt.datetime | None = None) -> list[int]
             with platform.unit() as s:
                 resource = s.get(Resource, resource_id)
                 assert resource is not None
-                run = check_resource(s, platform.lake, platform.audit, actor, resource)
-                sync_issues(
-                    s, platform.audit, actor, run, deadline_days=platform.settings.quality.issue_deadline_days
-                )
+                days = platform.settings.quality.issue_deadline_days
+                recheck_resource(s, platform.lake, platform.audit, actor, resource, days)
             checked.append(resource_id)
         except Exception:
             log.exception("quality re-check of resource %s failed", resource_id)

@@ -5,7 +5,9 @@ Derived bindings: ``not_null`` on required items, ``uniqueness`` of the key colu
 suggest, and the rules of each bound data element (``Item.element``): ``code_set`` gets the element's
 code table (codes, labels and synonyms), ``pattern`` its format's regular expression (only for an
 element without a normalizer: raw values reach a normalized element's format in std), ``length``
-its length; element rules that need parameters nobody gave (``range``, ``referential`` …) are left out.
+its length; ``id_birth_date`` and ``id_gender`` bind the identity number of the same person with
+the element's column (see ``_id_partner``); element rules that need parameters nobody gave
+(``range``, ``referential`` …) are left out.
 A stored binding with the same rule and columns (and, for ``custom_sql``, name) replaces the derived
 one; ``enabled = False`` switches it off. A stored ``timeliness`` binding without an age takes the
 resource's update cycle.
@@ -87,6 +89,27 @@ def _element_params(rule: str, element: DataElement) -> dict[str, Any] | None:
     return None
 
 
+# cross-field rules an element brings to its column: they bind (identity number, the column)
+_WITH_ID = ("id_birth_date", "id_gender")
+
+
+def _id_partner(column: str, bound: dict[str, str], elements: dict[str, DataElement]) -> str | None:
+    """The identity-number column that describes the same person as ``column``: the only other column
+    of its group bound to an element with the ``id_number`` rule. A group is what a flattened header
+    has before its last ``/`` (``母亲/身份证号`` and ``新生儿/性别`` are two people); None when no
+    column or several (a husband's and a wife's) could be meant."""
+    group = column.rpartition("/")[0]
+    ids = [
+        other
+        for other, identifier in bound.items()
+        if other != column
+        and other.rpartition("/")[0] == group
+        and identifier in elements
+        and "id_number" in (elements[identifier].rules or [])
+    ]
+    return ids[0] if len(ids) == 1 else None
+
+
 def _derived(session: Session | None, resource: Resource, schema: pa.Schema) -> list[Effective]:
     present = set(schema.names)
     out = [Effective(RuleBinding("not_null", (i.column,)), "required") for i in resource.items if i.required and i.column in present]  # fmt: skip
@@ -107,6 +130,12 @@ def _derived(session: Session | None, resource: Resource, schema: pa.Schema) -> 
     for column, identifier in bound.items():
         element = elements.get(identifier)
         for rule in element.rules if element is not None else []:
+            if rule in _WITH_ID:
+                partner = _id_partner(column, bound, elements)
+                if partner is not None:
+                    binding = RuleBinding(rule, (partner, column))
+                    out.append(Effective(binding, "element", element=identifier))
+                continue
             params = _element_params(rule, element)  # type: ignore[arg-type]  # not None in this loop
             if params is not None:
                 out.append(Effective(RuleBinding(rule, (column,), params), "element", element=identifier))
