@@ -66,10 +66,10 @@ class RangeRule(ValueRule):
 
     def cases(self, column: ColumnRef, ctx: SqlContext) -> list[tuple[str, str]]:
         if self.kind == "number":
-            value = f"TRY_CAST({column.norm} AS DOUBLE)"
+            value = ctx.derive(f"TRY_CAST({column.norm} AS DOUBLE)")
             cases = [(f"{value} IS NULL", "not_number")]
         else:
-            value = f"CAST(try_strptime({date_digits(column.norm)}, '%Y%m%d') AS DATE)"
+            value = ctx.derive(f"CAST(try_strptime({date_digits(column.norm)}, '%Y%m%d') AS DATE)")
             cases = [(f"{value} IS NULL", "not_date")]
         if "min" in self.bounds:
             low = ctx.params.bind(self.bounds["min"])

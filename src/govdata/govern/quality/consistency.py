@@ -53,16 +53,17 @@ class IdBirthDateRule(Rule):
 
     def reason(self, columns: Columns, ctx: SqlContext) -> str:
         id_col, date_col = refs(columns)
-        digits = date_digits(date_col.norm)
+        digits = ctx.derive(date_digits(date_col.norm))
         return (
-            f"CASE WHEN NOT ({self._scope(id_col, date_col)}) THEN NULL "
+            f"CASE WHEN NOT ({self._scope(id_col, date_col, ctx)}) THEN NULL "
             f"WHEN try_strptime({digits}, '%Y%m%d') IS NULL THEN 'bad_date' "
             f"WHEN {digits} <> {_id_birth(id_col.norm)} THEN 'mismatch' END"
         )
 
     @staticmethod
-    def _scope(id_col: ColumnRef, date_col: ColumnRef) -> str:
-        return f"NOT {blank(id_col)} AND NOT {blank(date_col)} AND {_id_shape(id_col.norm)}"
+    def _scope(id_col: ColumnRef, date_col: ColumnRef, ctx: SqlContext | None = None) -> str:
+        shape = _id_shape(id_col.norm) if ctx is None else ctx.derive(_id_shape(id_col.norm))
+        return f"NOT {blank(id_col)} AND NOT {blank(date_col)} AND {shape}"
 
     def scope(self, columns: Columns) -> str | None:
         return self._scope(*refs(columns))
@@ -103,13 +104,17 @@ class IdGenderRule(Rule):
 
     def reason(self, columns: Columns, ctx: SqlContext) -> str:
         id_col, gender = refs(columns)
+        parity = ctx.derive(self._parity(gender))
         return (
-            f"CASE WHEN NOT ({self._scope(id_col, gender)}) THEN NULL "
-            f"WHEN {self._parity(gender)} <> {_id_parity(id_col.norm)} THEN 'mismatch' END"
+            f"CASE WHEN NOT ({self._scope(id_col, gender, ctx)}) THEN NULL "
+            f"WHEN {parity} <> {_id_parity(id_col.norm)} THEN 'mismatch' END"
         )
 
-    def _scope(self, id_col: ColumnRef, gender: ColumnRef) -> str:
-        return f"NOT {blank(id_col)} AND {_id_shape(id_col.norm)} AND {self._parity(gender)} IS NOT NULL"
+    def _scope(self, id_col: ColumnRef, gender: ColumnRef, ctx: SqlContext | None = None) -> str:
+        shape, parity = _id_shape(id_col.norm), self._parity(gender)
+        if ctx is not None:
+            shape, parity = ctx.derive(shape), ctx.derive(parity)
+        return f"NOT {blank(id_col)} AND {shape} AND {parity} IS NOT NULL"
 
     def scope(self, columns: Columns) -> str | None:
         return self._scope(*refs(columns))

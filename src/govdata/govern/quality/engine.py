@@ -11,6 +11,7 @@ the lake) for a missing table.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,9 +151,11 @@ def flagged_cte(
     *,
     with_references: bool = True,
 ) -> str:
-    """CTEs over ``source``: ``prepared`` adds each bound column's normalised text once (``_qn0``,
-    ``_qn1`` …) to the row, ``flagged`` keeps the key columns and, per binding i, its reason ``r{i}``
-    and scope ``s{i}``; before them, per referenced column of another table, ``ref{j}`` (its
+    """CTEs over ``source``: ``normalised`` adds each bound column's normalised text once (``_qn0``,
+    ``_qn1`` …) to the row, ``prepared`` its blankness (``_qn0_blank`` …) and the rules' derived
+    values (``_qd0`` …, see ``SqlContext.derive``), ``flagged`` keeps the key columns and, per
+    binding i, its reason ``r{i}`` and scope ``s{i}``; before them, per referenced column of another
+    table, ``ref{j}`` (its
     distinct normalised values ``k``, read from the view ``ref_src{j}``) — unless
     ``with_references`` is false and the caller provides tables ``ref{j}`` itself.
     """
@@ -160,15 +163,25 @@ def flagged_cte(
     for binding in bindings:
         for column in binding.columns:
             norm_names.setdefault(column, f"_qn{len(norm_names)}")
-    prepared = ["*"]
-    for c, n in norm_names.items():
-        prepared += [f"{normalized(quote_ident(c))} AS {n}", f"{is_blank(quote_ident(c))} AS {n}_blank"]
+    if ctx.derived is None:
+        ctx.derived = {}
     select = [quote_ident(k) for k in key_columns]
     for i, (binding, rule) in enumerate(zip(bindings, rules, strict=True)):
         cols = [ColumnRef(quote_ident(c), norm_names[c], f"{norm_names[c]}_blank") for c in binding.columns]
         select.append(f"({rule.reason(cols, ctx)}) AS r{i}")
         scope = rule.scope(cols)
         select.append(f"coalesce({scope}, false) AS s{i}" if scope else f"true AS s{i}")
+    # A column some rule reads normalised is blank exactly when its normalised text is empty (the
+    # normal form trims the same spaces); deriving it from there saves a second trim per row. A
+    # column only ever asked whether it is blank is never normalised.
+    rules_sql = " ".join([*select, *ctx.derived])
+    prepared, blanks = ["*"], ["*", *(f"{expr} AS {name}" for expr, name in ctx.derived.items())]
+    for c, n in norm_names.items():
+        if re.search(rf"\b{n}\b", rules_sql):
+            prepared.append(f"{normalized(quote_ident(c))} AS {n}")
+            blanks.append(f"({n} IS NULL OR {n} = '') AS {n}_blank")
+        else:
+            prepared.append(f"{is_blank(quote_ident(c))} AS {n}_blank")
     references = [
         f"{name} AS (SELECT DISTINCT k FROM (SELECT {normalized(quote_ident(column))} AS k "  # noqa: S608 - identifiers quoted
         f"FROM ref_src{name.removeprefix('ref')}) WHERE k IS NOT NULL AND k <> '')"
@@ -180,7 +193,8 @@ def flagged_cte(
         [
             *references,
             *helpers,
-            f"prepared AS (SELECT {', '.join(prepared)} FROM source)",  # noqa: S608 - identifiers quoted
+            f"normalised AS (SELECT {', '.join(prepared)} FROM source)",  # noqa: S608 - identifiers quoted
+            f"prepared AS (SELECT {', '.join(blanks)} FROM normalised)",  # noqa: S608 - own names
             f"flagged AS (SELECT {', '.join(select)} FROM prepared)",  # noqa: S608 - identifiers quoted
         ]
     )

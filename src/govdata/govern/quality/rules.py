@@ -162,8 +162,14 @@ def _tuple(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"row({', '.join(items)})"
 
 
-def _digit(value: str, pos: int) -> str:
-    return f"CAST(substr({value}, {pos}, 1) AS INTEGER)"
+def _check_sum(number: str) -> str:
+    """The MOD 11-2 weighted digit sum of an ID's first 17 digits, given as one BIGINT.
+
+    The digits are parsed once and taken apart with ``//`` and ``%``: 17 substrings each cast to
+    INTEGER cost DuckDB about three times as much (measured on 1M IDs).
+    """
+    last = len(ID_WEIGHTS) - 1
+    return " + ".join(f"(({number} // {10 ** (last - i)}) % 10) * {w}" for i, w in enumerate(ID_WEIGHTS))
 
 
 class IdNumberRule(ValueRule):
@@ -180,19 +186,17 @@ class IdNumberRule(ValueRule):
     def cases(self, column: ColumnRef, ctx: SqlContext) -> list[tuple[str, str]]:
         v = column.norm
         provinces = quote_literal(",".join(sorted(PROVINCES)))
-        born = f"try_strptime(substr({v}, 7, 8), '%Y%m%d')"
-        total = " + ".join(f"{_digit(v, i + 1)} * {w}" for i, w in enumerate(ID_WEIGHTS))
-        expected = f"substr({quote_literal(CHECK_CHARS)}, (({total}) % 11) + 1, 1)"
+        born = f"CAST(try_strptime(substr({v}, 7, 8), '%Y%m%d') AS DATE)"
+        number = ctx.derive(f"TRY_CAST(substr({v}, 1, 17) AS BIGINT)")
+        expected = f"substr({quote_literal(CHECK_CHARS)}, (({_check_sum(number)}) % 11) + 1, 1)"
         return [
             (f"length({v}) = 15 AND regexp_full_match({v}, '[0-9]{{15}}')", "id15"),
             (f"length({v}) <> 18", "length"),
             (f"NOT regexp_full_match({v}, '[0-9]{{17}}[0-9X]')", "pattern"),
             # digits only by now, so a two-digit needle can only match a whole code of the list
             (f"instr({provinces}, substr({v}, 1, 2)) = 0", "province"),
-            (
-                f"substr({v}, 7, 4) = '0000' OR {born} IS NULL OR CAST({born} AS DATE) > current_date",
-                "birth_date",
-            ),
+            # no date (NULL) or a future one: one parse, not two
+            (f"substr({v}, 7, 4) = '0000' OR coalesce({born} > current_date, true)", "birth_date"),
             (f"{expected} <> substr({v}, 18, 1)", "check_char"),
         ]
 

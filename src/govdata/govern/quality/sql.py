@@ -113,7 +113,8 @@ class SqlContext:
     ``reference(table, column)`` asks the engine for the distinct normalised values of another lake
     table's column and returns the name of the CTE (one column ``k``) that will hold them;
     ``loaded_at`` is when the checked table version was committed (None outside the engine);
-    ``cte(body)`` adds a helper CTE over ``source`` (e.g. the duplicated values of a column).
+    ``cte(body)`` adds a helper CTE over ``source`` (e.g. the duplicated values of a column);
+    ``derive(expr)`` names a per-row value that several parts of a rule use.
     """
 
     params: Params
@@ -121,6 +122,8 @@ class SqlContext:
     references: dict[tuple[str, str], str] = field(default_factory=dict)
     loaded_at: datetime | None = None
     ctes: dict[str, str] = field(default_factory=dict)  # body → name, over ``source``
+    # expression → column name, computed once per row before the rules run; None: inline each use
+    derived: dict[str, str] | None = None
 
     def reference(self, table: str, column: str) -> str:
         return self.references.setdefault((table, column), f"ref{len(self.references)}")
@@ -128,3 +131,15 @@ class SqlContext:
     def cte(self, body: str) -> str:
         """Name of a CTE with ``body`` (a SELECT over ``source``), added once to the statement."""
         return self.ctes.setdefault(body, f"aux{len(self.ctes)}")
+
+    def derive(self, expr: str) -> str:
+        """SQL for the per-row value ``expr`` (over raw and normalised columns), computed once.
+
+        DuckDB does not share a subexpression between the branches of a CASE, so a value a rule
+        tests several times (a parsed date, a number) costs once per use when inlined. The engine
+        computes each derived value as a column of its own; outside the engine (``derived`` None)
+        the expression is inlined.
+        """
+        if self.derived is None:
+            return f"({expr})"
+        return self.derived.setdefault(expr, f"_qd{len(self.derived)}")
