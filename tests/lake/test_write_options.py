@@ -159,3 +159,80 @@ def test_a_table_written_before_the_property_gets_it_at_its_first_merge(lake: La
     version = lake.version(REF)
     lake.merge(REF, _people(range(1), "y"), ["id"])
     assert lake.version(REF) == version + 1
+
+
+def test_a_small_stream_is_merged_from_memory_without_staging(
+    lake: Lake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An increment that fits in memory skips the Parquet round trip on disk: the same rows, one commit."""
+
+    def no_staging(*_: object, **__: object) -> None:
+        raise AssertionError("a small source was staged on disk")
+
+    monkeypatch.setattr(store, "Staged", no_staging)
+    lake.write(REF, _people(range(100)))
+    source = pa.concat_tables([_people(range(90, 110), "x"), _people(range(95, 97), "y")])
+    result = lake.merge(REF, iter(source.to_batches(7)), ["id"], schema=SCHEMA)
+    assert (result.version, result.updated, result.inserted) == (1, 10, 10)
+    rows = dict(_rows(lake))
+    assert len(rows) == 110 and rows[0] == "n0" and rows[90] == "n90x" and rows[96] == "n96y"
+    assert lake.version(REF) == result.version  # the version the merge reports is the one committed
+
+
+def test_a_stream_past_the_memory_budget_is_staged(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    staged: list[int] = []
+    real = store.Staged
+
+    def counting(*args: object, **kwargs: object) -> store.Staged:
+        out = real(*args, **kwargs)  # type: ignore[arg-type]
+        staged.append(out.rows)
+        return out
+
+    monkeypatch.setattr(store, "Staged", counting)
+    monkeypatch.setattr(store, "MEMORY_BYTES", 1)  # the first batch already exceeds it
+    lake.write(REF, _people(range(10)))
+    source = pa.concat_tables([_people(range(5, 15), "x"), _people(range(12, 14), "y")])
+    result = lake.merge(REF, iter(source.to_batches(4)), ["id"], schema=SCHEMA)
+    assert staged == [12]  # every batch reached the staged files, the held first one included
+    assert (result.updated, result.inserted) == (5, 5)
+    rows = dict(_rows(lake))
+    assert rows[12] == "n12y" and rows[14] == "n14x" and rows[4] == "n4"
+
+
+def test_a_failing_small_stream_commits_nothing(lake: Lake) -> None:
+    lake.write(REF, _people(range(5)))
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        yield from _people(range(3), "u").to_batches()
+        raise RuntimeError("cut")
+
+    with pytest.raises(RuntimeError, match="cut"):
+        lake.merge(REF, batches(), ["id"], schema=SCHEMA)
+    assert lake.version(REF) == 0 and _rows(lake) == [(i, f"n{i}") for i in range(5)]
+
+
+def test_last_per_key_keeps_the_last_row_and_counts_a_null_key_once() -> None:
+    from govdata.lake.staging import last_per_key
+
+    table = pa.table({"a": [1, 1, None, None, 2], "b": ["x", "x", "y", "y", "z"], "v": [1, 2, 3, 4, 5]})
+    assert last_per_key(table, ["a"]).column("v").to_pylist() == [2, 4, 5]
+    assert last_per_key(table, ["a", "b"]).column("v").to_pylist() == [2, 4, 5]
+    unique = table.slice(1, 3)  # 1, None, None → one repeat of the null key
+    assert last_per_key(unique, ["v"]) is unique  # no repeats: handed back as it is
+    assert last_per_key(unique, ["a"]).column("v").to_pylist() == [2, 4]
+
+
+def test_the_schema_from_the_log_is_the_datasets(lake: Lake) -> None:
+    table = pa.table(
+        {
+            "id": pa.array([1], pa.int64()),
+            "at": pa.array([0], pa.timestamp("us", tz="UTC")),
+            "local": pa.array([0], pa.timestamp("us")),
+            "day": pa.array([0], pa.date32()),
+            "money": pa.array([1], pa.decimal128(14, 3)),
+            "blob": pa.array([b"x"], pa.binary()),
+            "flag": pa.array([True], pa.bool_()),
+        }
+    )
+    lake.write(REF, table)
+    assert lake.schema(REF) == lake.dataset(REF).schema

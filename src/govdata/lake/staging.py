@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 POS = "__pos"
 ONLY_KEY = "__only_key"  # marks a source row that only says "this key still exists"
 SMALL_ROWS = 1_000_000  # up to this many staged rows the source is handed over as one table
+MEMORY_BYTES = 128 << 20  # a source up to this size (and SMALL_ROWS) is merged from memory, not staged
 DUCKDB_MEMORY = "1GB"  # DuckDB spills to the staging directory beyond this
 BATCH_ROWS = 64 * 1024
 
@@ -121,7 +122,7 @@ class Staged:
             f"SELECT * EXCLUDE ({POS}) FROM {self._files} QUALIFY row_number() OVER "  # noqa: S608 - quoted
             f"(PARTITION BY {cols} ORDER BY {POS} DESC) = 1"
         )
-        for batch in self.con.sql(sql).fetch_record_batch(BATCH_ROWS):
+        for batch in self.con.sql(sql).to_arrow_reader(BATCH_ROWS):
             yield batch.cast(self.schema)
 
     def absent_keys(self, present: pa.Table, keys: list[str]) -> pa.Table:
@@ -166,15 +167,13 @@ def range_predicate(key: str, low: Any, high: Any) -> str | None:
 
 def last_per_key(table: pa.Table, keys: list[str]) -> pa.Table:
     """``table`` with one row per key: the last one (rows later in the source win)."""
+    if _distinct(table, keys) == table.num_rows:  # the usual case, answered without DuckDB
+        return table
     import duckdb
 
     cols = ", ".join(ident(k) for k in keys)
     con = duckdb.connect()
     try:
-        con.register("src", table)
-        dupes = con.sql(f"SELECT count(*) - count(DISTINCT ({cols})) FROM src").fetchall()[0][0]  # noqa: S608
-        if not dupes:
-            return table
         numbered = table.append_column("__pos", pa.array(range(table.num_rows), pa.int64()))
         con.register("numbered", numbered)
         out = con.sql(
@@ -184,6 +183,15 @@ def last_per_key(table: pa.Table, keys: list[str]) -> pa.Table:
     finally:
         con.close()
     return out.cast(table.schema)
+
+
+def _distinct(table: pa.Table, keys: list[str]) -> int:
+    """How many distinct keys ``table`` holds (a null counts as one value, as a repeated null does)."""
+    import pyarrow.compute as pc
+
+    if len(keys) == 1:
+        return int(pc.count_distinct(table.column(keys[0]), mode="all").as_py())
+    return int(table.select(keys).group_by(keys).aggregate([]).num_rows)
 
 
 def absent(present: pa.Table, data: pa.Table, keys: list[str]) -> pa.Table:

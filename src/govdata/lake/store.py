@@ -13,6 +13,7 @@ Raises ``InvalidInput`` (``lake.bad_layer``, ``lake.bad_name``, ``lake.schema_re
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ import pyarrow as pa
 
 from govdata.errors import InvalidInput, NotFound
 from govdata.lake.staging import (
+    MEMORY_BYTES,
     ONLY_KEY,
     SMALL_ROWS,
     Staged,
@@ -177,7 +179,8 @@ class Lake:
         the source is ``data`` itself, or — for an incremental read that carries only changed rows —
         ``data`` plus ``present_keys`` (every key the source holds now). ``evolve`` adds new
         columns of ``data`` to the table. If the stream raises, nothing is committed.
-        A stream is staged to Parquet on disk first (see ``staging``), so memory stays bounded.
+        A stream that fits in ``MEMORY_BYTES`` (and ``SMALL_ROWS``) is merged from memory; a larger
+        one is staged to Parquet on disk first (see ``staging``), so memory stays bounded.
         """
         keys = list(keys)
         if isinstance(data, pa.Table):
@@ -189,7 +192,18 @@ class Lake:
         elif schema is None:
             raise InvalidInput("lake.schema_required", table=ref.key)
         check_keys(ref, schema, keys)
-        with Staged(prefetch(data, PREFETCH), schema, self._staging_dir()) as staged:
+        batches = prefetch(data, PREFETCH)
+        held: list[pa.RecordBatch] = []
+        rows = size = 0
+        for batch in batches:
+            held.append(batch)
+            rows, size = rows + batch.num_rows, size + batch.nbytes
+            if rows > SMALL_ROWS or size > MEMORY_BYTES:
+                break
+        else:  # the whole stream fits: merge it from memory, without staging it on disk
+            table = last_per_key(pa.Table.from_batches(held, schema=schema), keys)
+            return self._merge_table(ref, table, keys, delete_missing, present_keys, evolve)
+        with Staged(itertools.chain(held, batches), schema, self._staging_dir()) as staged:
             if staged.rows <= SMALL_ROWS:
                 table = pa.Table.from_batches(list(staged.unique(keys)), schema=schema)
                 return self._merge_table(ref, table, keys, delete_missing, present_keys, evolve)
@@ -286,7 +300,7 @@ class Lake:
         inserted = int(metrics.get("num_target_rows_inserted", 0))
         updated = int(metrics.get("num_target_rows_updated", 0))
         return WriteResult(
-            version=self.version(ref),
+            version=int(target.version()),  # the merge moved ``target`` to the version it committed
             rows=inserted + updated,
             inserted=inserted,
             updated=updated,
@@ -331,7 +345,8 @@ class Lake:
         return self._table(ref, version).to_pyarrow_dataset()
 
     def schema(self, ref: TableRef) -> pa.Schema:
-        return self.dataset(ref).schema
+        """The table's Arrow schema, as its dataset reports it, from the Delta log alone."""
+        return pa.schema(self._table(ref).schema().to_arrow())
 
     def count(self, ref: TableRef) -> int:
         return int(self.dataset(ref).count_rows())
