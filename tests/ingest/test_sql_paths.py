@@ -186,3 +186,110 @@ def test_capabilities_and_ranges() -> None:
     assert ranges(5, 5, 4) == [(5, 5, True)]
     covered = {i for lo, hi, last in ranges(-7, 1000, 6) for i in range(lo, hi + 1 if last else hi)}
     assert covered == set(range(-7, 1001))
+
+
+def test_a_load_reflects_the_table_once(
+    people: tuple[str, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside ``opened`` the schema checked for drift and every read share one reflection; outside,
+    each call looks at the source afresh (so a later run sees a changed table)."""
+    from govdata.ingest.connectors.sql import SqlConnector
+
+    _, url, name = people
+    calls: list[str] = []
+    real = SqlConnector._reflect
+
+    def counted(self: SqlConnector, engine: Any, cfg: Any) -> Any:
+        calls.append(cfg.table)
+        return real(self, engine, cfg)
+
+    monkeypatch.setattr(SqlConnector, "_reflect", counted)
+    sql = get_connector("sql")
+    config = {"url": url, "table": name}
+    with sql.opened(config):
+        declared = sql.schema(config)
+        with sql.opened(config):  # nested: the outer block keeps it
+            rows = pa.Table.from_batches(list(sql.read(config)))
+        keys = pa.Table.from_batches(list(sql.read(config, ReadRequest(columns=("id",)))))
+    assert calls == [name] and rows.schema == declared and rows.num_rows == keys.num_rows == N
+    sql.schema(config)
+    list(sql.read(config))
+    assert len(calls) == 3
+
+
+def test_the_reflection_keeps_columns_types_and_primary_key(people: tuple[str, str, str]) -> None:
+    """Only columns and primary key are reflected, and they are what a full autoload gives."""
+    from sqlalchemy import MetaData, Table
+
+    from govdata.ingest.connectors.sql import SqlConnector
+
+    _, url, name = people
+    sql = SqlConnector()
+    cfg = sql.parse_config({"url": url, "table": name})
+    engine = sql._engine(cfg)
+    try:
+        lean = sql._reflect(engine, cfg)
+        full = Table(name, MetaData(), autoload_with=engine)
+    finally:
+        engine.dispose()
+    assert sql._layout(lean)[0] == sql._layout(full)[0]
+    assert [c.name for c in lean.primary_key.columns] == [c.name for c in full.primary_key.columns] == ["id"]
+    assert [c.nullable for c in lean.columns] == [c.nullable for c in full.columns]
+
+
+def test_cursor_reads_stay_on_connectorx_with_a_typed_literal(people: tuple[str, str, str]) -> None:
+    """connectorx cannot bind: an integer, date or naive timestamp cursor is written as a literal
+    formatted from the typed value; a text or decimal cursor and every lookup go through bound
+    parameters on another path."""
+    from govdata.ingest.connectors.sql import SqlConnector
+
+    backend, url, name = people
+    sql = SqlConnector()
+    cfg = sql.parse_config({"url": url, "table": name, "engine": "connectorx"})
+    other = "adbc" if backend == "postgresql" else "sqlalchemy"
+
+    def path(request: ReadRequest) -> str:
+        with sql._source(cfg) as (engine, table):
+            return sql.path(cfg, sql.plan(cfg, table, engine.dialect, request))
+
+    assert path(ReadRequest(cursor_column="seen", cursor_value=T0)) == "connectorx"
+    assert path(ReadRequest(cursor_column="born", cursor_value="1990-01-01")) == "connectorx"
+    assert path(ReadRequest(cursor_column="id", cursor_value=7)) == "connectorx"
+    assert path(ReadRequest(cursor_column="code", cursor_value="00042X")) == other
+    assert path(ReadRequest(cursor_column="amount", cursor_value="200.125")) == other
+    assert path(ReadRequest(where_equals=(("id", 42),))) == other
+    if backend == "postgresql":  # a zoned timestamp is not written as a literal
+        assert path(ReadRequest(cursor_column="seen_tz", cursor_value=T0.replace(tzinfo=dt.UTC))) == other
+
+
+def test_literals_are_formatted_from_typed_values_only() -> None:
+    from govdata.ingest.connectors.sql_fast import literal, literal_safe
+
+    assert literal(dt.datetime(2024, 1, 2, 3, 4, 5, 60)) == "TIMESTAMP '2024-01-02 03:04:05.000060'"
+    assert literal(dt.date(2024, 1, 2)) == "DATE '2024-01-02'"
+    assert literal(-12) == "-12"
+    for value in ("1; DROP TABLE t", Decimal("1.5"), True, 1.5, dt.datetime(2024, 1, 1, tzinfo=dt.UTC), None):
+        assert not literal_safe(value)
+
+
+def test_an_incremental_load_with_delete_detection_reflects_once(
+    people: tuple[str, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govdata.ingest.connectors.sql import SqlConnector
+    from govdata.ingest.modes import Spec, load
+    from govdata.lake import Lake, TableRef
+
+    _, url, name = people
+    lake, ref = Lake(str(tmp_path / "lake")), TableRef("raw", "paths", "people")
+    sql = get_connector("sql")
+    config = sql.parse_config({"url": url, "table": name})
+    first = load(lake, ref, sql, config, Spec(mode="incremental", keys=("id",), cursor_column="seen"))
+    calls: list[str] = []
+    real = SqlConnector._reflect
+    monkeypatch.setattr(SqlConnector, "_reflect", lambda s, e, c: calls.append(c.table) or real(s, e, c))
+    spec = Spec(
+        mode="incremental", keys=("id",), cursor_column="seen", cursor=first.cursor, delete_detection=True
+    )
+    again = load(lake, ref, get_connector("sql"), config, spec)  # schema, the keys, the changed rows
+    assert calls == [name] and again.written is not None and again.written.deleted == 0
+    assert lake.count(ref) == N

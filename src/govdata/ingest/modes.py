@@ -210,6 +210,22 @@ def load(
         connector.reject = rejects.add  # type: ignore[attr-defined]  # file connectors report bad rows here
     else:
         rejects = Rejects()
+    with connector.opened(config):  # the schema checked for drift is the one the read uses
+        return _load(lake, ref, connector, config, spec, full, progress, on_plan, rejects, gate)
+
+
+def _load(
+    lake: Lake,
+    ref: TableRef,
+    connector: Connector,
+    config: Any,
+    spec: Spec,
+    full: bool,
+    progress: Progress | None,
+    on_plan: Callable[[Plan], None] | None,
+    rejects: Rejects,
+    gate: Gate | None,
+) -> Outcome:
     declared = connector.schema(config)
     _check(spec, declared, ref.key)
     snapshot = full or spec.mode == LoadMode.full

@@ -3,7 +3,9 @@
 A connector has a stable English ``name``, a ``label`` i18n key, a Pydantic ``Config`` (which also
 renders the portal form), declared ``capabilities`` and three operations: ``schema(config)``,
 ``read(config, state)`` yielding Arrow record batches of exactly that schema, and ``discover(config)``.
-The runner, not the connector, commits to the lake and records the run.
+The runner, not the connector, commits to the lake and records the run. One load runs inside
+``opened(config)``: a connector may keep what it learnt about the source there (the SQL connector
+reflects a table once per load, not once per call); outside it every call asks the source afresh.
 
 A connector may put a ``_source_row`` int64 column in its batches (Excel uses the sheet row number);
 otherwise the runner numbers the records 1, 2, 3 … in source order.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -78,6 +81,14 @@ class Connector:
                 f"{'.'.join(str(p) for p in err['loc']) or '-'}: {err['msg']}" for err in exc.errors()
             )
             raise InvalidInput("ingest.bad_config", connector=self.name, detail=detail) from exc
+
+    def opened(self, config: Any) -> AbstractContextManager[None]:
+        """A block in which ``schema`` and ``read`` of ``config`` may share one look at the source.
+
+        The runner wraps each load in it, so the schema it checks for drift is the one the read
+        uses. The default keeps nothing.
+        """
+        return nullcontext()
 
     def schema(self, config: Any) -> pa.Schema:
         """The Arrow schema every batch of ``read`` will have."""

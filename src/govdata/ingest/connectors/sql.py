@@ -1,9 +1,10 @@
 """The ``sql`` connector: one table of a relational database (SQLite, PostgreSQL, MariaDB/MySQL).
 
 Three read paths, one result: PostgreSQL through ADBC (COPY binary → Arrow), MySQL/MariaDB through
-connectorx (Arrow, partitioned in Rust), anything else — and every request with values on a server
-connectorx would have to be sent them as text — through SQLAlchemy with a server-side cursor
-(``stream_results`` + ``yield_per``), turning each chunk into an Arrow batch column by column.
+connectorx (Arrow, partitioned in Rust; an integer, date or timestamp cursor included), anything
+else — and lookups or text cursors on a server connectorx reads, since it cannot bind them —
+through SQLAlchemy with a server-side cursor (``stream_results`` + ``yield_per``), turning each
+chunk into an Arrow batch column by column. Inside ``opened`` a load reflects the table once.
 ``engine`` in the config picks a path explicitly (``auto`` by default). Types come from the
 reflected table on every path (``sql_types``): text stays text (IDs and codes keep leading zeros and
 ``X``), exact decimals stay decimal, timestamps with a zone are UTC; anything else is read as text.
@@ -22,6 +23,7 @@ import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -116,23 +118,81 @@ class SqlConnector(Connector):
         incremental=True, upsert=True, delete_detection=True, lookup=True, partitioned=True
     )
 
-    def _engine(self, cfg: SqlConfig) -> Any:
+    def __init__(self) -> None:
+        self._open: dict[tuple[str, str | None, str], _Opened] = {}
+
+    @contextmanager
+    def opened(self, config: Any) -> Iterator[None]:
+        """Within the block, ``schema`` and ``read`` of this table share one engine and one reflection."""
+        cfg = self.parse_config(config)
+        key = _key(cfg)
+        if key in self._open:  # an outer block already holds it
+            yield
+            return
         from sqlalchemy import create_engine
 
-        return create_engine(engine_url(cfg.url), poolclass=_null_pool())
+        # pooled: the read reuses the connection the reflection opened (MySQL's handshake is ~25 ms)
+        pin = _Opened(create_engine(engine_url(cfg.url), pool_size=1))
+        self._open[key] = pin
+        try:
+            yield
+        finally:
+            del self._open[key]
+            pin.engine.dispose()
+
+    @contextmanager
+    def _source(self, cfg: SqlConfig) -> Iterator[tuple[Any, Any]]:
+        """The engine and the reflected table: the ``opened`` block's, else made (and disposed) here."""
+        pin = self._open.get(_key(cfg))
+        if pin is not None:
+            if pin.table is None:
+                pin.table = self._reflect(pin.engine, cfg)
+            yield pin.engine, pin.table
+            return
+        engine = self._engine(cfg)
+        try:
+            yield engine, self._reflect(engine, cfg)
+        finally:
+            engine.dispose()
+
+    def _engine(self, cfg: SqlConfig) -> Any:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        return create_engine(engine_url(cfg.url), poolclass=NullPool)
 
     def _reflect(self, engine: Any, cfg: SqlConfig) -> Any:
-        from sqlalchemy import MetaData, Table
+        """The table's columns and primary key — all a read needs.
+
+        Not ``Table(autoload_with=…)``: that also reflects indexes, constraints and every table a
+        foreign key points to, several catalog queries a load never uses.
+        """
+        from sqlalchemy import Column, MetaData, Table, inspect
         from sqlalchemy.exc import NoSuchTableError, OperationalError
 
         try:
-            return Table(cfg.table, MetaData(), autoload_with=engine, schema=cfg.schema_)
+            with engine.connect() as conn:
+                inspector = inspect(conn)
+                columns = inspector.get_columns(cfg.table, schema=cfg.schema_)
+                if not columns:
+                    raise NoSuchTableError(cfg.table)
+                primary = inspector.get_pk_constraint(cfg.table, schema=cfg.schema_)
         except NoSuchTableError as exc:
             raise InvalidInput(
                 "ingest.sql_table_not_found", table=cfg.table, schema=cfg.schema_ or ""
             ) from exc
         except OperationalError as exc:
             raise TransientError("ingest.source_unavailable", source=_safe_url(cfg.url)) from exc
+        keys = set(primary.get("constrained_columns") or ())
+        return Table(
+            cfg.table,
+            MetaData(),
+            *(
+                Column(c["name"], c["type"], nullable=c.get("nullable", True), primary_key=c["name"] in keys)
+                for c in columns
+            ),
+            schema=cfg.schema_,
+        )
 
     def _layout(self, table: Any) -> tuple[pa.Schema, list[Converter | None]]:
         names = clean_names([c.name for c in table.columns])
@@ -142,11 +202,8 @@ class SqlConnector(Connector):
 
     def schema(self, config: Any) -> pa.Schema:
         cfg = self.parse_config(config)
-        engine = self._engine(cfg)
-        try:
-            return self._layout(self._reflect(engine, cfg))[0]
-        finally:
-            engine.dispose()
+        with self._source(cfg) as (_, table):
+            return self._layout(table)[0]
 
     def discover(self, config: Any) -> list[str]:
         from sqlalchemy import inspect
@@ -229,6 +286,8 @@ class SqlConnector(Connector):
 
     def path(self, cfg: SqlConfig, plan: Plan) -> str:
         """The read path for ``plan``: ``adbc``, ``connectorx`` or ``sqlalchemy``."""
+        from govdata.ingest.connectors import sql_fast
+
         engine = cfg.engine
         if engine == "auto":
             engine = {"postgresql": "adbc", "mysql": "connectorx"}.get(plan.backend, "sqlalchemy")
@@ -242,8 +301,9 @@ class SqlConnector(Connector):
                 connector=self.name,
                 detail="engine: connectorx needs PostgreSQL or MySQL",
             )
-        if engine == "connectorx" and any(value is not None for _, _, value, _ in plan.filters):
-            # connectorx cannot bind parameters, and values are never written into SQL text
+        if engine == "connectorx" and not all(
+            value is None or (op == ">=" and sql_fast.literal_safe(value)) for _, op, value, _ in plan.filters
+        ):  # connectorx cannot bind; only a typed cursor is written into its SQL (``sql_fast.literal``)
             engine = "adbc" if plan.backend == "postgresql" else "sqlalchemy"
         return engine
 
@@ -252,9 +312,8 @@ class SqlConnector(Connector):
         from govdata.ingest.connectors import sql_fast
 
         cfg = self.parse_config(config)
-        engine = self._engine(cfg)
-        try:
-            plan = self.plan(cfg, self._reflect(engine, cfg), engine.dialect, request)
+        with self._source(cfg) as (engine, table):
+            plan = self.plan(cfg, table, engine.dialect, request)
             path = self.path(cfg, plan)
             if path == "adbc":
                 yield from sql_fast.read_adbc(plan)
@@ -262,8 +321,6 @@ class SqlConnector(Connector):
                 yield from sql_fast.read_connectorx(plan)
             else:
                 yield from self._read_sqlalchemy(engine, cfg, plan)
-        finally:
-            engine.dispose()
 
     def _read_sqlalchemy(self, engine: Any, cfg: SqlConfig, plan: Plan) -> Iterator[pa.RecordBatch]:
         from sqlalchemy import select
@@ -328,7 +385,13 @@ def _safe_url(url: str) -> str:
         return url.split(":", 1)[0]
 
 
-def _null_pool() -> Any:
-    from sqlalchemy.pool import NullPool
+@dataclasses.dataclass
+class _Opened:
+    """What one ``opened`` block keeps: a pooled engine and, once reflected, the table."""
 
-    return NullPool
+    engine: Any
+    table: Any = None
+
+
+def _key(cfg: SqlConfig) -> tuple[str, str | None, str]:
+    return (cfg.url, cfg.schema_, cfg.table)

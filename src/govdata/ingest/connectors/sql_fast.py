@@ -3,9 +3,10 @@ PostgreSQL on request) through connectorx — no Python object per value.
 
 Both take a ``Plan`` (columns, filters, order, limit, partition column) from ``sql.py`` and yield
 batches already conformed to the declared schema. Identifiers are quoted by the SQLAlchemy dialect;
-request values are bound parameters (ADBC) — connectorx cannot bind, so ``sql.py`` never sends it
-a plan with values; the only numbers written into SQL text are integer range bounds and limits,
-computed here as ``int``. Partitioned reads split an integer column's ``[min, max]`` into ranges:
+request values are bound parameters (ADBC). connectorx cannot bind, so ``sql.py`` sends it no
+lookup value; what it writes into SQL text is only what ``literal`` formats from a typed Python
+value — integer range bounds and limits, and an incremental cursor that is an integer, a date or a
+naive timestamp (a text or decimal cursor goes through bound parameters instead). Partitioned reads split an integer column's ``[min, max]`` into ranges:
 on PostgreSQL each range runs on its own ADBC connection in a thread, all sharing one exported
 snapshot (a consistent read), and batches are yielded as they arrive through a bounded queue; on
 MySQL/MariaDB connectorx runs the ranges itself (``partition_on``).
@@ -16,6 +17,7 @@ from ``conform``.
 
 from __future__ import annotations
 
+import datetime as dt
 import queue
 import re
 import threading
@@ -59,7 +61,10 @@ def select_text(
             where.append(f"{left} IS NULL")
             continue
         if not bind:
-            raise ValueError("a plan with request values needs bound parameters")
+            if op != ">=" or not literal_safe(value):
+                raise ValueError("a plan with lookup or text values needs bound parameters")
+            where.append(f"{left} >= {literal(value)}")
+            continue
         params.append(value)
         placeholder = f"${len(params)}"
         if pa.types.is_decimal(field.type):
@@ -81,6 +86,22 @@ def select_text(
     if plan.limit is not None:
         sql += f" LIMIT {int(plan.limit)}"
     return sql, params
+
+
+def literal_safe(value: Any) -> bool:
+    """Whether ``literal`` can write ``value`` into SQL: an integer, a date or a naive timestamp."""
+    if isinstance(value, dt.datetime):
+        return value.tzinfo is None
+    return isinstance(value, dt.date) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def literal(value: Any) -> str:
+    """``value`` (see ``literal_safe``) as an SQL literal, formatted from the typed value, never from text."""
+    if isinstance(value, dt.datetime):
+        return f"TIMESTAMP '{value.isoformat(sep=' ', timespec='microseconds')}'"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    return str(int(value))
 
 
 def ranges(low: int, high: int, parts: int) -> list[tuple[int, int, bool]]:
