@@ -3,6 +3,7 @@ disabling and validating stored bindings, by role; the checks the stored binding
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -168,3 +169,42 @@ def test_element_rules_take_the_code_table_and_format(platform: Platform, people
         plain = DataElement(identifier="zip", name="邮编", data_type="字符", format="n6", normalizer=None)
         assert _element_params("pattern", plain) == {"pattern": "^[0-9]{6}$"}
         assert _element_params("range", born) is None
+
+
+def test_delete_a_stored_binding_restores_the_derived_one(
+    client: TestClient, token: Callable[[str], dict[str, str]], people: None, platform: Platform
+) -> None:
+    officer = token("gaj_officer")
+    off = client.post(
+        BINDINGS, headers=officer, json={"rule": "phone", "columns": ["lxdh"], "enabled": False}
+    )
+    assert off.status_code == 201
+    row = _by(client.get(BINDINGS, headers=officer).json())[("phone", ("lxdh",))]
+    assert (row["origin"], row["overrides"], row["element"], row["enabled"]) == (
+        "stored",
+        "element",
+        "mobile",
+        False,
+    )
+    assert client.delete(f"{BINDINGS}/{off.json()['id']}", headers=token("mzj_officer")).status_code == 403
+    gone = client.delete(f"{BINDINGS}/{off.json()['id']}", headers=officer)
+    assert gone.status_code == 204
+    row = _by(client.get(BINDINGS, headers=officer).json())[("phone", ("lxdh",))]
+    assert (row["origin"], row["overrides"], row["id"], row["enabled"]) == ("element", None, None, True)
+    again = client.delete(f"{BINDINGS}/{off.json()['id']}", headers=officer)
+    assert again.json()["error"]["code"] == "govern.rules.binding_not_found"
+    with platform.unit() as s:
+        details = s.scalars(
+            sa.select(AuditRecord.detail)
+            .where(AuditRecord.action == "quality.rule_saved")
+            .order_by(AuditRecord.seq)
+        ).all()
+    assert [json.loads(d)["change"] for d in details] == ["added", "deleted"]
+
+
+def test_registry_says_how_many_columns_a_rule_binds(
+    client: TestClient, token: Callable[[str], dict[str, str]], people: None
+) -> None:
+    registry = {r["name"]: r for r in client.get(f"{API}/registry", headers=token("gaj_officer")).json()}
+    assert (registry["id_gender"]["min_columns"], registry["id_gender"]["max_columns"]) == (2, 2)
+    assert registry["not_null"]["max_columns"] is None and registry["custom_sql"]["min_columns"] == 0

@@ -28,5 +28,6 @@ class BindingOut(BaseModel):
     label: str
     origin: str  # required | key | suggested | element | stored
     element: str | None = None
+    overrides: str | None = None  # a stored binding that replaces a derived one: the derived origin
     blocking: bool
     enabled: bool

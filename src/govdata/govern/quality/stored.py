@@ -13,10 +13,11 @@ one; ``enabled = False`` switches it off. A stored ``timeliness`` binding withou
 resource's update cycle.
 
 Services check ``quality.read`` to list and ``quality.feedback`` (own department, or the bureau) to
-change, validate every binding against the lake table's schema before saving (custom SQL is bound
+change (add, replace, switch on or off, switch a derived binding off, delete), validate every binding against the lake table's schema before saving (custom SQL is bound
 by DuckDB), and audit each change (``quality.rule_saved``). Raises ``InvalidInput`` (bad rule,
 params, columns or SQL; ``govern.rules.not_blocking``; ``govern.rules.no_table``), ``Conflict``
-(``govern.rules.duplicate``), ``NotFound`` (resource, binding) and ``PermissionDenied``.
+(``govern.rules.duplicate``), ``NotFound`` (resource, binding, ``govern.rules.derived_not_found``) and
+``PermissionDenied``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from govdata.catalog.models import Resource
-from govdata.errors import Conflict, InvalidInput, NotFound
+from govdata.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from govdata.govern.models import CodeTable, DataElement
 from govdata.govern.quality.engine import RuleBinding, check_columns
 from govdata.govern.quality.models import StoredBinding
@@ -45,12 +46,14 @@ from govdata.security.roles import Permission
 @dataclass(frozen=True)
 class Effective:
     """One binding of a resource and where it comes from (``required``, ``key``, ``suggested``,
-    ``element``, ``stored``)."""
+    ``element``, ``stored``); a stored one that replaces a derived binding names its origin in
+    ``overrides`` (and keeps its ``element``)."""
 
     binding: RuleBinding
     origin: str
     element: str | None = None
     stored: StoredBinding | None = None
+    overrides: str | None = None
 
     @property
     def enabled(self) -> bool:
@@ -165,8 +168,14 @@ def effective_bindings(session: Session | None, resource: Resource, schema: pa.S
         unique.setdefault(identity(e.binding.rule_name, e.binding.columns, dict(e.binding.params)), e)
     for row in _stored(session, resource) if session is not None and resource.id is not None else []:
         params = _with_cycle(row, resource)
-        unique[identity(row.rule, row.columns, params)] = Effective(
-            RuleBinding(row.rule, tuple(row.columns), params), "stored", stored=row
+        key = identity(row.rule, row.columns, params)
+        derived = unique.get(key)
+        unique[key] = Effective(
+            RuleBinding(row.rule, tuple(row.columns), params),
+            "stored",
+            element=derived.element if derived is not None else None,
+            stored=row,
+            overrides=derived.origin if derived is not None else None,
         )
     return list(unique.values())
 
@@ -204,6 +213,7 @@ def _out(e: Effective) -> BindingOut:
         label=rule.label,
         origin=e.origin,
         element=e.element,
+        overrides=e.overrides,
         blocking=e.blocking,
         enabled=e.enabled,
     )
@@ -247,6 +257,22 @@ def _require_editor(actor: Actor, resource: Resource) -> None:
         actor.require_department(resource.department_id)
 
 
+def can_edit(actor: Actor, resource: Resource) -> bool:
+    """Whether ``actor`` may change the resource's bindings (what the services below require)."""
+    try:
+        _require_editor(actor, resource)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _row(session: Session, resource: Resource, binding_id: int) -> StoredBinding:
+    row = session.get(StoredBinding, binding_id)
+    if row is None or row.resource_id != resource.id:
+        raise NotFound("govern.rules.binding_not_found", resource=resource.code, binding=binding_id)
+    return row
+
+
 def add_binding(
     session: Session, lake: Lake, audit: AuditLog, actor: Actor, code: str, data: BindingIn
 ) -> BindingOut:
@@ -283,9 +309,7 @@ def update_binding(
     """Replace a stored binding's rule, columns, params and flags (``enabled=False`` disables it)."""
     resource = _resource(session, code)
     _require_editor(actor, resource)
-    row = session.get(StoredBinding, binding_id)
-    if row is None or row.resource_id != resource.id:
-        raise NotFound("govern.rules.binding_not_found", resource=code, binding=binding_id)
+    row = _row(session, resource, binding_id)
     validate_binding(lake, resource, data)
     key = identity(data.rule, data.columns, data.params)
     if any(
@@ -301,6 +325,53 @@ def update_binding(
     return _out(
         Effective(RuleBinding(row.rule, tuple(row.columns), _with_cycle(row, resource)), "stored", stored=row)
     )
+
+
+def set_enabled(
+    session: Session, lake: Lake, audit: AuditLog, actor: Actor, code: str, binding_id: int, enabled: bool
+) -> BindingOut:
+    """Switch a stored binding on or off, keeping its rule, columns, params and blocking."""
+    resource = _resource(session, code)
+    _require_editor(actor, resource)
+    row = _row(session, resource, binding_id)
+    data = BindingIn(
+        rule=row.rule, columns=list(row.columns), params=dict(row.params or {}), blocking=row.blocking
+    )
+    return update_binding(
+        session, lake, audit, actor, code, binding_id, data.model_copy(update={"enabled": enabled})
+    )
+
+
+def disable_derived(
+    session: Session, lake: Lake, audit: AuditLog, actor: Actor, code: str, rule: str, columns: Sequence[str]
+) -> BindingOut:
+    """Switch a derived binding off: store a disabled override with the derived parameters (deleting
+    the override brings the derived binding back)."""
+    resource = _resource(session, code)
+    _require_editor(actor, resource)
+    key = identity(rule, columns, {})
+    derived = next(
+        (
+            e
+            for e in _derived(session, resource, _schema(lake, resource))
+            if identity(e.binding.rule_name, e.binding.columns, {}) == key
+        ),
+        None,
+    )
+    if derived is None:
+        raise NotFound("govern.rules.derived_not_found", resource=code, rule=rule, columns=", ".join(columns))
+    data = BindingIn(rule=rule, columns=list(columns), params=dict(derived.binding.params), enabled=False)
+    return add_binding(session, lake, audit, actor, code, data)
+
+
+def delete_binding(session: Session, audit: AuditLog, actor: Actor, code: str, binding_id: int) -> None:
+    """Remove a stored binding; a derived binding it replaced applies again."""
+    resource = _resource(session, code)
+    _require_editor(actor, resource)
+    row = _row(session, resource, binding_id)
+    _audit(session, audit, actor, resource, row, "deleted")
+    session.delete(row)
+    session.flush()
 
 
 def _audit(

@@ -1,5 +1,5 @@
 """Quality rule bindings API: the registry of rules, a resource's effective bindings, and adding,
-editing, disabling and validating stored ones.
+editing, disabling, deleting and validating stored ones.
 
 Reading needs ``quality.read``; changing needs ``quality.feedback`` (the service also limits it to the
 providing department and the bureau). A resource code travels as a path (it may contain ``/``).
@@ -8,11 +8,12 @@ Errors come from ``govern.quality.stored``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from govdata.govern.quality import RULES, stored
+from govdata.govern.quality import stored
+from govdata.govern.quality.bindings_view import RuleInfo, rule_registry
 from govdata.govern.quality.schemas import BindingIn, BindingOut
 from govdata.security.actor import Actor
 from govdata.security.roles import Permission
@@ -23,14 +24,11 @@ Reader = Annotated[Actor, Depends(require(Permission.QUALITY_READ))]
 Editor = Annotated[Actor, Depends(require(Permission.QUALITY_FEEDBACK))]
 
 
-@router.get("/registry")
-def registry(actor: Reader) -> list[dict[str, Any]]:
-    """Every registered rule: name, dimension, label key, whether it can block a load."""
-    rules = [RULES[name] for name in RULES.names()]
-    return [
-        {"name": r.name, "dimension": str(r.dimension), "label": r.label, "row_level": r.row_level}
-        for r in rules
-    ]
+@router.get("/registry", response_model=list[RuleInfo])
+def registry(actor: Reader) -> list[RuleInfo]:
+    """Every registered rule: name, dimension, label key, whether it can block a load, how many
+    columns it binds."""
+    return rule_registry()
 
 
 @router.post("/resources/{code:path}/validate", response_model=BindingOut)
@@ -47,6 +45,12 @@ def update(
 ) -> BindingOut:
     """Replace a stored binding; ``"enabled": false`` disables it."""
     return stored.update_binding(session, platform.lake, platform.audit, actor, code, binding_id, body)
+
+
+@router.delete("/resources/{code:path}/bindings/{binding_id}", status_code=204)
+def delete(code: str, binding_id: int, session: SessionDep, platform: PlatformDep, actor: Editor) -> None:
+    """Delete a stored binding; a derived binding it replaced applies again."""
+    stored.delete_binding(session, platform.audit, actor, code, binding_id)
 
 
 @router.get("/resources/{code:path}/bindings", response_model=list[BindingOut])

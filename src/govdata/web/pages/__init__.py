@@ -15,6 +15,7 @@ from govdata.web.pages import (
     catalog_stats,
     govern_profiles,
     govern_quality,
+    govern_rules,
     govern_std,
     home,
     ingest,
@@ -35,3 +36,4 @@ router.include_router(govern_quality.router)
 router.include_router(govern_profiles.router)
 router.include_router(lineage.router)
 router.include_router(govern_std.router)
+router.include_router(govern_rules.router)

@@ -10,6 +10,16 @@
     }
   });
 
+  // A form that answers a refusal with itself and the message (422, 409) opts in to having that
+  // answer swapped in with data-swap-refusals; htmx swaps no 4xx answer by default.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if ((status === 422 || status === 409) && event.detail.elt.closest("[data-swap-refusals]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   function overviewChart() {
     var el = document.getElementById("overview-chart");
     var data = document.getElementById("overview-data");
