@@ -236,3 +236,47 @@ def test_the_schema_from_the_log_is_the_datasets(lake: Lake) -> None:
     )
     lake.write(REF, table)
     assert lake.schema(REF) == lake.dataset(REF).schema
+
+
+def test_only_columns_whose_values_fit_a_dictionary_page_get_one() -> None:
+    from govdata.lake.writing import dictionary_columns
+
+    n = 10_000
+    sample = pa.table(
+        {
+            "id": pa.array(range(n), pa.int64()),  # every value distinct
+            "sfzh": pa.array([f"{i:018d}" for i in range(n)]),
+            "xb": pa.array(["1", "2"] * (n // 2)),
+            "born": pa.array([i % 300 for i in range(n)], pa.int32()).cast(pa.date32()),
+            "wide": pa.array([f"{i % 2000:04d}" + "x" * 1000 for i in range(n)]),  # 2,000 values of 1 kB
+            "flag": pa.array([i % 2 == 0 for i in range(n)]),
+            "tags": pa.array([["a"]] * n),
+            "none": pa.nulls(n, pa.string()),
+        }
+    )
+    assert dictionary_columns(sample) == ["xb", "born", "none"]
+
+
+def test_a_written_stream_encodes_repeated_values_with_a_dictionary_and_unique_ones_plainly(
+    lake: Lake,
+) -> None:
+    n = 20_000
+    table = pa.table(
+        {"id": pa.array(range(n), pa.int64()), "name": pa.array([f"n{i % 7}" for i in range(n)])}
+    )
+    lake.write(REF, iter(table.to_batches(5_000)), schema=table.schema)
+    column = pq.ParquetFile(lake._table(REF).file_uris()[0]).metadata.row_group(0).column
+    assert not any("DICTIONARY" in e for e in column(0).encodings)  # id
+    assert any("DICTIONARY" in e for e in column(1).encodings)  # name
+    assert lake.count(REF) == n
+
+
+def test_a_small_sample_keeps_the_writers_default() -> None:
+    """A few rows say little about a column: a small increment's MERGE keeps dictionaries everywhere."""
+    from govdata.lake.writing import MIN_SAMPLE_ROWS, writer_properties
+
+    small = writer_properties(_people(range(MIN_SAMPLE_ROWS - 1)))
+    assert small.column_properties is None and small.default_column_properties is None
+    large = writer_properties(_people(range(MIN_SAMPLE_ROWS)))
+    assert large.default_column_properties is not None and large.column_properties == {}  # all distinct
+    assert (small.compression, small.max_row_group_size) == ("SNAPPY", ROW_GROUP_ROWS)

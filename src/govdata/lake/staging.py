@@ -97,6 +97,14 @@ class Staged:
     def _files(self) -> str:
         return "read_parquet('" + str(self.dir / "part-*.parquet").replace("'", "''") + "')"
 
+    def head(self) -> pa.Table:
+        """The first staged rows (a row group's worth), without the position."""
+        import pyarrow.parquet as pq
+
+        with pq.ParquetFile(self.dir / "part-0.parquet") as file:
+            first = file.read_row_group(0, columns=self.schema.names) if file.num_row_groups else None
+        return first if first is not None else self.schema.empty_table()
+
     def duplicates(self, keys: list[str]) -> int:
         cols = ", ".join(ident(k) for k in keys)
         sql = f"SELECT count(*) - count(DISTINCT ({cols})) FROM {self._files}"  # noqa: S608 - quoted

@@ -135,15 +135,20 @@ class Lake:
         from deltalake import write_deltalake
 
         counter = _RowCounter()
+        sample: pa.RecordBatch | pa.Table | None
         if isinstance(data, pa.Table):
             source: Any = data
             counter.rows = data.num_rows
-        elif isinstance(data, pa.RecordBatchReader):
-            source = pa.RecordBatchReader.from_batches(data.schema, counter.wrap(prefetch(data, PREFETCH)))
+            sample = data
         else:
-            if schema is None:
+            if isinstance(data, pa.RecordBatchReader):
+                schema = data.schema
+            elif schema is None:
                 raise InvalidInput("lake.schema_required", table=ref.key)
-            source = pa.RecordBatchReader.from_batches(schema, counter.wrap(prefetch(data, PREFETCH)))
+            batches = prefetch(data, PREFETCH)
+            sample = next(batches, None)  # the first batch decides the columns' encodings
+            ahead = itertools.chain([sample] if sample is not None else [], batches)
+            source = pa.RecordBatchReader.from_batches(schema, counter.wrap(ahead))
         try:
             write_deltalake(
                 self.uri(ref),
@@ -151,7 +156,7 @@ class Lake:
                 mode=mode,  # type: ignore[arg-type]
                 schema_mode="overwrite" if mode == "overwrite" else "merge",
                 storage_options=self.storage_options,
-                **write_options(),
+                **write_options(sample),
             )
         except Exception:
             # The writer wraps an error raised by the batch stream in its own; give the caller the
@@ -239,7 +244,9 @@ class Lake:
             bounds = pc.min_max(table.column(keys[0]))
             prune = range_predicate(keys[0], bounds["min"].as_py(), bounds["max"].as_py())
         # a materialised source also lets the merge prune target files by the source's statistics
-        return self._execute(ref, source, keys, delete_missing, evolve, streamed=False, prune=prune)
+        return self._execute(
+            ref, source, keys, delete_missing, evolve, streamed=False, prune=prune, sample=table
+        )
 
     def _merge_staged(
         self,
@@ -266,7 +273,10 @@ class Lake:
         if not delete_missing and len(keys) == 1 and rangeable(staged.schema.field(keys[0]).type):
             prune = range_predicate(keys[0], *staged.key_range(keys[0]))
         source = pa.RecordBatchReader.from_batches(schema, batches())
-        return self._execute(ref, source, keys, delete_missing, evolve, streamed=True, prune=prune)
+        sample = staged.head()
+        return self._execute(
+            ref, source, keys, delete_missing, evolve, streamed=True, prune=prune, sample=sample
+        )
 
     def _execute(
         self,
@@ -278,6 +288,7 @@ class Lake:
         *,
         streamed: bool,
         prune: str | None,
+        sample: pa.Table | None,
     ) -> WriteResult:
         predicate = " AND ".join(f"{_q('t', k)} = {_q('s', k)}" for k in keys)
         if prune:  # never with delete_missing: target rows outside the range would count as unmatched
@@ -289,7 +300,7 @@ class Lake:
             source_alias="s",
             target_alias="t",
             merge_schema=evolve,
-            writer_properties=writer_properties(),
+            writer_properties=writer_properties(sample),
             streamed_exec=streamed,
         )
         merger = merger.when_matched_update_all(predicate=f"s.{ONLY_KEY} = false", except_cols=[ONLY_KEY])

@@ -2,7 +2,11 @@
 
 ``write_options`` are the ``write_deltalake``/``merge`` keyword arguments every lake write uses
 (compression, row-group size, target file size — measured on the 1M-row people table, see
-docs/benchmarks.md). The target file size is also a table property (``TABLE_CONFIGURATION``), because
+docs/benchmarks.md). Dictionary encoding is chosen per column from a sample of the data
+(``dictionary_columns``): only columns whose distinct values fit one dictionary page get it, because
+for a column of IDs or phone numbers the Parquet writer fills a dictionary it then throws away — that
+was half the CPU of writing the people table. The target file size is also a table property
+(``TABLE_CONFIGURATION``), because
 deltalake's MERGE ignores ``target_file_size`` and reads ``delta.targetFileSize`` instead: without it
 one MERGE that touches every file rewrites the table into one large file per thread. ``prefetch``
 runs a batch iterator in its own thread, a bounded number of batches ahead, so reading the source
@@ -21,24 +25,60 @@ import pyarrow as pa
 
 PREFETCH = 4  # batches read ahead of the writer: memory stays a few batches
 ROW_GROUP_ROWS = 64 * 1024
+DICTIONARY_PAGE_BYTES = 1 << 20  # the Parquet writer's limit: a column past it falls back to plain
+MIN_SAMPLE_ROWS = 4096  # below this a sample says little: every column keeps the writer's default
 TARGET_FILE_BYTES = 8 << 20  # small files: a MERGE rewrites only the files holding a changed key
 TABLE_CONFIGURATION = {"delta.targetFileSize": str(TARGET_FILE_BYTES)}  # read by MERGE (and OPTIMIZE)
 
 
-def write_options() -> dict[str, Any]:
-    """Keyword arguments of ``write_deltalake`` for a lake table's data files."""
-    from deltalake import WriterProperties
-
+def write_options(sample: pa.RecordBatch | pa.Table | None = None) -> dict[str, Any]:
+    """Keyword arguments of ``write_deltalake`` for a lake table's data files (``sample``: the first rows)."""
     return {
-        "writer_properties": WriterProperties(compression="SNAPPY", max_row_group_size=ROW_GROUP_ROWS),
+        "writer_properties": writer_properties(sample),
         "target_file_size": TARGET_FILE_BYTES,
         "configuration": TABLE_CONFIGURATION,  # applied when the write creates the table
     }
 
 
-def writer_properties() -> Any:
-    """The ``WriterProperties`` of ``write_options`` (for ``DeltaTable.merge``)."""
-    return write_options()["writer_properties"]
+def writer_properties(sample: pa.RecordBatch | pa.Table | None = None) -> Any:
+    """Snappy, ``ROW_GROUP_ROWS``-row groups, and dictionaries for ``dictionary_columns(sample)`` only.
+
+    Without a sample of at least ``MIN_SAMPLE_ROWS`` rows every column keeps the writer's default
+    (dictionary on, falling back to plain when the page fills).
+    """
+    from deltalake import ColumnProperties, WriterProperties
+
+    base = {"compression": "SNAPPY", "max_row_group_size": ROW_GROUP_ROWS}
+    if sample is None or sample.num_rows < MIN_SAMPLE_ROWS:
+        return WriterProperties(**base)  # type: ignore[arg-type]
+    return WriterProperties(
+        **base,  # type: ignore[arg-type]
+        default_column_properties=ColumnProperties(dictionary_enabled=False),
+        column_properties={n: ColumnProperties(dictionary_enabled=True) for n in dictionary_columns(sample)},
+    )
+
+
+def dictionary_columns(sample: pa.RecordBatch | pa.Table) -> list[str]:
+    """The flat columns of ``sample`` worth a dictionary: in its first row group's worth of rows, at
+    most half the values distinct and the distinct values within one dictionary page."""
+    import pyarrow.compute as pc
+
+    rows = sample.slice(0, ROW_GROUP_ROWS)
+    chosen = []
+    for field, column in zip(rows.schema, rows.columns, strict=True):
+        kind = field.type
+        if pa.types.is_nested(kind) or pa.types.is_boolean(kind) or pa.types.is_dictionary(kind):
+            continue
+        distinct = pc.unique(column)
+        if len(distinct) > rows.num_rows // 2:
+            continue
+        try:
+            size = len(distinct) * max(1, kind.bit_width // 8)
+        except ValueError:  # variable width: the bytes of the distinct values
+            size = int(pc.sum(pc.binary_length(distinct.cast(pa.large_binary()))).as_py() or 0)
+        if size <= DICTIONARY_PAGE_BYTES:
+            chosen.append(field.name)
+    return chosen
 
 
 _DONE = object()
