@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from govdata.errors import InvalidInput
 from govdata.govern.quality import RULES, get_rule, quote_ident
-from govdata.govern.quality.sql import Params, SqlContext
+from govdata.govern.quality.sql import _FULL, _HALF, Params, SqlContext, normalized, quote_literal
 from govdata.govern.standards import check_id_number, check_mobile, check_uscc, id_check_char, uscc_check_char
 from govdata.govern.standards.idnumber import PROVINCES
 from govdata.govern.standards.uscc import ALPHABET
@@ -224,3 +224,22 @@ def test_quote_ident() -> None:
     assert quote_ident("sfzh") == '"sfzh"'
     assert quote_ident('a"b') == '"a""b"'
     assert quote_ident("身份证号") == '"身份证号"'
+
+
+_SPACES_AND_WIDE = " \u3000\u00a0\t\nxX９Ａａ1a-年"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.text(_SPACES_AND_WIDE, max_size=8), st.text(max_size=8)), max_size=40)
+)
+def test_normal_form_equals_the_plain_chain(values: list[str | None]) -> None:
+    """The normal form skips translate and trim where they cannot change the value; it must give
+    exactly what translating, trimming and upper-casing every value gives."""
+    plain = f"upper(trim(translate(v, {quote_literal(_FULL)}, {quote_literal(_HALF)})))"
+    con = duckdb.connect()
+    con.register("t", pa.table({"k": list(range(len(values))), "v": pa.array(values, pa.string())}))
+    rows = con.execute(f"SELECT {normalized('v')}, {plain} FROM t ORDER BY k").fetchall()  # noqa: S608
+    con.close()
+    for value, (fast, slow) in zip(values, rows, strict=True):
+        assert fast == slow, repr(value)

@@ -36,11 +36,19 @@ def as_text(column: str) -> str:
 def normalized(column: str) -> str:
     """Identifier form of a column: text, full-width → half-width, trimmed, upper-cased.
 
-    ``translate`` is costly, so it runs only on values with multi-byte characters.
+    ``translate`` is costly, so it runs only on values with multi-byte characters, and so is
+    ``trim``, which runs only on those and on values that start or end with a space: DuckDB's
+    ``trim`` removes Unicode spaces, of which ASCII has one. On 10M ID numbers this form costs 0.66
+    CPU seconds where trimming every value cost 1.05; on a date column with few distinct values,
+    0.08 where it cost 0.61.
     """
     text = as_text(column)
     wide = f"translate({text}, {quote_literal(_FULL)}, {quote_literal(_HALF)})"
-    return f"upper(trim(CASE WHEN strlen({text}) <> length({text}) THEN {wide} ELSE {text} END))"
+    return (
+        f"CASE WHEN strlen({text}) <> length({text}) THEN upper(trim({wide})) "
+        f"WHEN starts_with({text}, ' ') OR ends_with({text}, ' ') THEN upper(trim({text})) "
+        f"ELSE upper({text}) END"
+    )
 
 
 def is_blank(column: str) -> str:
