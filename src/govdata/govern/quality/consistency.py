@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from govdata.govern.quality.rules import Columns, Dimension, Rule, refs
+from govdata.govern.quality.rules import Columns, Dimension, Rule, id_shape, refs
 from govdata.govern.quality.sql import ColumnRef, SqlContext, blank, date_digits, quote_literal
 
 # gender spellings (normalised: trimmed, half-width, upper-case) → ID parity; GB/T 2261.1 codes 1/2
@@ -18,14 +18,6 @@ MALE = ("1", "男", "男性", "M", "MALE")
 FEMALE = ("2", "女", "女性", "F", "FEMALE")
 # spellings go into the SQL as literals (scope() has no parameter context): words only, no quotes
 _SPELLING = re.compile(r"\w{1,20}")
-
-
-def _id_shape(v: str) -> str:
-    """TRUE when the normalised ID looks like an 18- or 15-digit identity number."""
-    return (
-        f"(CASE length({v}) WHEN 18 THEN regexp_full_match({v}, '[0-9]{{17}}[0-9X]') "
-        f"WHEN 15 THEN regexp_full_match({v}, '[0-9]{{15}}') ELSE false END)"
-    )
 
 
 def _id_birth(v: str) -> str:
@@ -62,7 +54,7 @@ class IdBirthDateRule(Rule):
 
     @staticmethod
     def _scope(id_col: ColumnRef, date_col: ColumnRef, ctx: SqlContext | None = None) -> str:
-        shape = _id_shape(id_col.norm) if ctx is None else ctx.derive(_id_shape(id_col.norm))
+        shape = id_shape(id_col.norm) if ctx is None else ctx.derive(id_shape(id_col.norm))
         return f"NOT {blank(id_col)} AND NOT {blank(date_col)} AND {shape}"
 
     def scope(self, columns: Columns) -> str | None:
@@ -111,7 +103,7 @@ class IdGenderRule(Rule):
         )
 
     def _scope(self, id_col: ColumnRef, gender: ColumnRef, ctx: SqlContext | None = None) -> str:
-        shape, parity = _id_shape(id_col.norm), self._parity(gender)
+        shape, parity = id_shape(id_col.norm), self._parity(gender)
         if ctx is not None:
             shape, parity = ctx.derive(shape), ctx.derive(parity)
         return f"NOT {blank(id_col)} AND {shape} AND {parity} IS NOT NULL"

@@ -162,6 +162,18 @@ def _tuple(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"row({', '.join(items)})"
 
 
+def id_shape(v: str) -> str:
+    """TRUE when the normalised ID ``v`` looks like an 18- or 15-digit identity number.
+
+    The ID rules ask this of the same column; derived once (``SqlContext.derive``), the two
+    regular expressions run once per row for all of them.
+    """
+    return (
+        f"(CASE length({v}) WHEN 18 THEN regexp_full_match({v}, '[0-9]{{17}}[0-9X]') "
+        f"WHEN 15 THEN regexp_full_match({v}, '[0-9]{{15}}') ELSE false END)"
+    )
+
+
 def _check_sum(number: str) -> str:
     """The MOD 11-2 weighted digit sum of an ID's first 17 digits, given as one BIGINT.
 
@@ -189,10 +201,11 @@ class IdNumberRule(ValueRule):
         born = f"CAST(try_strptime(substr({v}, 7, 8), '%Y%m%d') AS DATE)"
         number = ctx.derive(f"TRY_CAST(substr({v}, 1, 17) AS BIGINT)")
         expected = f"substr({quote_literal(CHECK_CHARS)}, (({_check_sum(number)}) % 11) + 1, 1)"
+        shape = ctx.derive(id_shape(v))
         return [
-            (f"length({v}) = 15 AND regexp_full_match({v}, '[0-9]{{15}}')", "id15"),
+            (f"length({v}) = 15 AND {shape}", "id15"),
             (f"length({v}) <> 18", "length"),
-            (f"NOT regexp_full_match({v}, '[0-9]{{17}}[0-9X]')", "pattern"),
+            (f"NOT {shape}", "pattern"),  # 18 characters by now: the shape is the 18-digit pattern
             # digits only by now, so a two-digit needle can only match a whole code of the list
             (f"instr({provinces}, substr({v}, 1, 2)) = 0", "province"),
             # no date (NULL) or a future one: one parse, not two
