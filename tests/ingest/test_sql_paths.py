@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import create_engine, text
 
-from govdata.errors import InvalidInput
+from govdata.errors import InvalidInput, TransientError
 from govdata.ingest import get_connector
 from govdata.ingest.connectors.base import ReadRequest
 from govdata.ingest.connectors.sql_fast import ranges
@@ -249,8 +249,8 @@ def test_cursor_reads_stay_on_connectorx_with_a_typed_literal(people: tuple[str,
     other = "adbc" if backend == "postgresql" else "sqlalchemy"
 
     def path(request: ReadRequest) -> str:
-        with sql._source(cfg) as (engine, table):
-            return sql.path(cfg, sql.plan(cfg, table, engine.dialect, request))
+        with sql._source(cfg) as source:
+            return sql.path(cfg, sql.plan(cfg, source.table, source.engine.dialect, request))
 
     assert path(ReadRequest(cursor_column="seen", cursor_value=T0)) == "connectorx"
     assert path(ReadRequest(cursor_column="born", cursor_value="1990-01-01")) == "connectorx"
@@ -293,3 +293,52 @@ def test_an_incremental_load_with_delete_detection_reflects_once(
     again = load(lake, ref, get_connector("sql"), config, spec)  # schema, the keys, the changed rows
     assert calls == [name] and again.written is not None and again.written.deleted == 0
     assert lake.count(ref) == N
+
+
+def test_reads_of_one_postgresql_load_share_an_early_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ADBC connection opens while the table is reflected; each read takes it and gives it back
+    (its transaction ended, so a parallel read can still set its snapshot); the block closes it."""
+    from govdata.ingest.connectors import sql_fast
+
+    name = unique_name("early")
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(
+            text(f"CREATE TABLE {name} AS SELECT g AS id, 'n' || g AS name FROM generate_series(1, 500) g")  # noqa: S608 - a generated name
+        )
+        conn.execute(text(f"ALTER TABLE {name} ADD PRIMARY KEY (id)"))
+    connects: list[str] = []
+    real = sql_fast._adbc_connect
+    monkeypatch.setattr(sql_fast, "_adbc_connect", lambda plan: connects.append(plan.label) or real(plan))
+    sql = get_connector("sql")
+    config = {"url": PG_URL, "table": name, "batch_size": 64}
+    try:
+        with sql.opened(config):
+            early = sql._open[next(iter(sql._open))].early  # type: ignore[attr-defined]
+            whole = _ids(pa.Table.from_batches(list(sql.read(config))))
+            keys = _ids(pa.Table.from_batches(list(sql.read(config, ReadRequest(columns=("id",))))))
+            ranged = _ids(pa.Table.from_batches(list(sql.read({**config, "parallel": 3}))))
+            partial = sql.read(config)
+            next(partial)
+            partial.close()  # a read stopped halfway does not give its connection back
+            again = _ids(pa.Table.from_batches(list(sql.read(config))))
+        assert sorted(whole) == sorted(keys) == sorted(ranged) == sorted(again) == list(range(1, 501))
+        assert connects == [name, name, name, name]  # 3 range readers, then the read after the partial one
+        assert early.take() is None  # closed with the block
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP TABLE {name}"))
+        engine.dispose()
+
+
+def test_an_early_connection_that_fails_leaves_the_read_to_report_it() -> None:
+    from govdata.ingest.connectors.sql_fast import EarlyConnection
+
+    early = EarlyConnection("postgresql://postgres@127.0.0.1:1/test")
+    assert early.take() is None
+    early.close()
+    sql = get_connector("sql")
+    config = {"url": "postgresql://postgres@127.0.0.1:1/test", "table": "t"}
+    with pytest.raises(TransientError) as info, sql.opened(config):
+        sql.schema(config)
+    assert info.value.code == "ingest.source_unavailable"

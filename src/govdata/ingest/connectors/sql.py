@@ -31,7 +31,7 @@ from pydantic import Field
 
 from govdata.errors import InvalidInput, TransientError
 from govdata.ingest.connectors.base import Capabilities, Connector, ConnectorConfig, ReadRequest, clean_names
-from govdata.ingest.connectors.sql_types import Converter, arrow_type, coerce, is_integer
+from govdata.ingest.connectors.sql_types import Converter, arrow_type, coerce, is_integer, reflect
 
 __all__ = ["Plan", "SqlConfig", "SqlConnector", "arrow_type", "engine_url"]
 
@@ -131,27 +131,34 @@ class SqlConnector(Connector):
             return
         from sqlalchemy import create_engine
 
+        from govdata.ingest.connectors.sql_fast import EarlyConnection
+
+        url = engine_url(cfg.url)
         # pooled: the read reuses the connection the reflection opened (MySQL's handshake is ~25 ms)
-        pin = _Opened(create_engine(engine_url(cfg.url), pool_size=1))
+        pin = _Opened(create_engine(url, pool_size=1))
+        if url.get_backend_name() == "postgresql" and cfg.engine in ("auto", "adbc"):
+            pin.early = EarlyConnection(_libpq(url))  # opens while the table is reflected
         self._open[key] = pin
         try:
             yield
         finally:
             del self._open[key]
+            if pin.early is not None:
+                pin.early.close()
             pin.engine.dispose()
 
     @contextmanager
-    def _source(self, cfg: SqlConfig) -> Iterator[tuple[Any, Any]]:
-        """The engine and the reflected table: the ``opened`` block's, else made (and disposed) here."""
+    def _source(self, cfg: SqlConfig) -> Iterator[_Opened]:
+        """Engine and reflected table: the ``opened`` block's, else made (and disposed) here."""
         pin = self._open.get(_key(cfg))
         if pin is not None:
             if pin.table is None:
                 pin.table = self._reflect(pin.engine, cfg)
-            yield pin.engine, pin.table
+            yield pin
             return
         engine = self._engine(cfg)
         try:
-            yield engine, self._reflect(engine, cfg)
+            yield _Opened(engine, self._reflect(engine, cfg))
         finally:
             engine.dispose()
 
@@ -162,37 +169,7 @@ class SqlConnector(Connector):
         return create_engine(engine_url(cfg.url), poolclass=NullPool)
 
     def _reflect(self, engine: Any, cfg: SqlConfig) -> Any:
-        """The table's columns and primary key — all a read needs.
-
-        Not ``Table(autoload_with=…)``: that also reflects indexes, constraints and every table a
-        foreign key points to, several catalog queries a load never uses.
-        """
-        from sqlalchemy import Column, MetaData, Table, inspect
-        from sqlalchemy.exc import NoSuchTableError, OperationalError
-
-        try:
-            with engine.connect() as conn:
-                inspector = inspect(conn)
-                columns = inspector.get_columns(cfg.table, schema=cfg.schema_)
-                if not columns:
-                    raise NoSuchTableError(cfg.table)
-                primary = inspector.get_pk_constraint(cfg.table, schema=cfg.schema_)
-        except NoSuchTableError as exc:
-            raise InvalidInput(
-                "ingest.sql_table_not_found", table=cfg.table, schema=cfg.schema_ or ""
-            ) from exc
-        except OperationalError as exc:
-            raise TransientError("ingest.source_unavailable", source=_safe_url(cfg.url)) from exc
-        keys = set(primary.get("constrained_columns") or ())
-        return Table(
-            cfg.table,
-            MetaData(),
-            *(
-                Column(c["name"], c["type"], nullable=c.get("nullable", True), primary_key=c["name"] in keys)
-                for c in columns
-            ),
-            schema=cfg.schema_,
-        )
+        return reflect(engine, cfg.table, cfg.schema_, _safe_url(cfg.url))
 
     def _layout(self, table: Any) -> tuple[pa.Schema, list[Converter | None]]:
         names = clean_names([c.name for c in table.columns])
@@ -202,8 +179,8 @@ class SqlConnector(Connector):
 
     def schema(self, config: Any) -> pa.Schema:
         cfg = self.parse_config(config)
-        with self._source(cfg) as (_, table):
-            return self._layout(table)[0]
+        with self._source(cfg) as source:
+            return self._layout(source.table)[0]
 
     def discover(self, config: Any) -> list[str]:
         from sqlalchemy import inspect
@@ -262,7 +239,7 @@ class SqlConnector(Connector):
             partition=self._partition(cfg, table, index),
             parallel=cfg.parallel or os.cpu_count() or 1,
             batch_size=cfg.batch_size,
-            libpq_url=url.set(drivername="postgresql").render_as_string(hide_password=False),
+            libpq_url=_libpq(url),
             cx_url=url.set(drivername=backend, query={}).render_as_string(hide_password=False),
             safe_url=_safe_url(cfg.url),
         )
@@ -312,15 +289,15 @@ class SqlConnector(Connector):
         from govdata.ingest.connectors import sql_fast
 
         cfg = self.parse_config(config)
-        with self._source(cfg) as (engine, table):
-            plan = self.plan(cfg, table, engine.dialect, request)
+        with self._source(cfg) as source:
+            plan = self.plan(cfg, source.table, source.engine.dialect, request)
             path = self.path(cfg, plan)
             if path == "adbc":
-                yield from sql_fast.read_adbc(plan)
+                yield from sql_fast.read_adbc(plan, source.early)
             elif path == "connectorx":
                 yield from sql_fast.read_connectorx(plan)
             else:
-                yield from self._read_sqlalchemy(engine, cfg, plan)
+                yield from self._read_sqlalchemy(source.engine, cfg, plan)
 
     def _read_sqlalchemy(self, engine: Any, cfg: SqlConfig, plan: Plan) -> Iterator[pa.RecordBatch]:
         from sqlalchemy import select
@@ -387,11 +364,16 @@ def _safe_url(url: str) -> str:
 
 @dataclasses.dataclass
 class _Opened:
-    """What one ``opened`` block keeps: a pooled engine and, once reflected, the table."""
+    """What one ``opened`` block keeps: a pooled engine, the table once reflected, an early ADBC connection."""
 
     engine: Any
     table: Any = None
+    early: Any = None  # sql_fast.EarlyConnection (PostgreSQL)
 
 
 def _key(cfg: SqlConfig) -> tuple[str, str | None, str]:
     return (cfg.url, cfg.schema_, cfg.table)
+
+
+def _libpq(url: Any) -> str:
+    return str(url.set(drivername="postgresql").render_as_string(hide_password=False))

@@ -126,6 +126,62 @@ def _adbc_connect(plan: Plan) -> Any:
         raise TransientError("ingest.source_unavailable", source=plan.safe_url) from exc
 
 
+class EarlyConnection:
+    """An ADBC connection opened in a thread while the load reflects the table, handed to one read
+    at a time: libpq's handshake and the driver's type query (~40 ms) are not waited for in turn.
+
+    A connection that fails to open is dropped: the read then connects itself and reports the error.
+    """
+
+    def __init__(self, libpq_url: str) -> None:
+        self._lock = threading.Lock()
+        self._conn: Any = None
+        self._closed = False
+        self._thread = threading.Thread(
+            target=self._open, args=(libpq_url,), name="adbc-connect", daemon=True
+        )
+        self._thread.start()
+
+    def _open(self, url: str) -> None:
+        import adbc_driver_postgresql.dbapi as adbc
+
+        try:
+            conn = adbc.connect(url)
+        except Exception:  # noqa: BLE001 - see the class docstring
+            return
+        self.give_back(conn, fresh=True)
+
+    def take(self) -> Any | None:
+        """The connection (None when it could not be opened or another read holds it)."""
+        self._thread.join()
+        with self._lock:
+            conn, self._conn = self._conn, None
+        return conn
+
+    def give_back(self, conn: Any, *, fresh: bool = False) -> None:
+        """Keep ``conn`` for the next read (its transaction ended), or close it once the load is over."""
+        try:
+            if not fresh:
+                conn.rollback()
+        except Exception:  # noqa: BLE001 - a connection that cannot roll back is not reused
+            conn.close()
+            return
+        with self._lock:
+            keep = not self._closed
+            if keep:
+                self._conn = conn
+        if not keep:
+            conn.close()
+
+    def close(self) -> None:
+        """Close the connection; one still opening closes itself when it arrives."""
+        with self._lock:
+            self._closed = True
+            conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+
 def _param_batch(plan: Plan, params: list[Any]) -> pa.RecordBatch:
     arrays = []
     bound = [field for _, _, value, field in plan.filters if value is not None]
@@ -164,38 +220,51 @@ def _scalar_row(conn: Any, sql: str, plan: Plan, params: list[Any]) -> tuple[Any
         cursor.close()
 
 
-def read_adbc(plan: Plan) -> Iterator[pa.RecordBatch]:
-    """Batches of ``plan`` from PostgreSQL over ADBC (COPY binary), in ``plan.parallel`` ranges."""
-    conn = _adbc_connect(plan)
+def read_adbc(plan: Plan, early: EarlyConnection | None = None) -> Iterator[pa.RecordBatch]:
+    """Batches of ``plan`` from PostgreSQL over ADBC (COPY binary), in ``plan.parallel`` ranges;
+    on ``early``'s connection when it has one (given back after a complete read)."""
+    conn = early.take() if early is not None else None
+    lent = conn is not None
+    if conn is None:
+        conn = _adbc_connect(plan)
+    complete = False
     try:
-        if plan.parallel <= 1 or plan.partition is None:
-            yield from _adbc_batches(plan, conn, None)
-            return
-        _scalar_row(conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", plan, [])
-        (snapshot,) = _scalar_row(conn, "SELECT pg_export_snapshot()", plan, [])
-        low, high = _min_max(plan, conn)
-        if low is None or high is None:
-            yield from _adbc_batches(plan, conn, None)
-            return
-        if plan.partition.nullable:
-            yield from _adbc_batches(plan, conn, nulls=True)
-
-        def job(bounds: Bounds) -> Callable[[], Iterator[pa.RecordBatch]]:
-            def run() -> Iterator[pa.RecordBatch]:
-                worker = _adbc_connect(plan)
-                try:
-                    if _SNAPSHOT.match(str(snapshot)):
-                        _scalar_row(worker, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", plan, [])
-                        _scalar_row(worker, f"SET TRANSACTION SNAPSHOT '{snapshot}'", plan, [])
-                    yield from _adbc_batches(plan, worker, bounds)
-                finally:
-                    worker.close()
-
-            return run
-
-        yield from threaded([job(b) for b in ranges(int(low), int(high), plan.parallel)])
+        yield from _read_adbc(plan, conn)
+        complete = True
     finally:
-        conn.close()
+        if lent and complete and early is not None:
+            early.give_back(conn)
+        else:
+            conn.close()
+
+
+def _read_adbc(plan: Plan, conn: Any) -> Iterator[pa.RecordBatch]:
+    if plan.parallel <= 1 or plan.partition is None:
+        yield from _adbc_batches(plan, conn, None)
+        return
+    _scalar_row(conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", plan, [])
+    (snapshot,) = _scalar_row(conn, "SELECT pg_export_snapshot()", plan, [])
+    low, high = _min_max(plan, conn)
+    if low is None or high is None:
+        yield from _adbc_batches(plan, conn, None)
+        return
+    if plan.partition.nullable:
+        yield from _adbc_batches(plan, conn, nulls=True)
+
+    def job(bounds: Bounds) -> Callable[[], Iterator[pa.RecordBatch]]:
+        def run() -> Iterator[pa.RecordBatch]:
+            worker = _adbc_connect(plan)
+            try:
+                if _SNAPSHOT.match(str(snapshot)):
+                    _scalar_row(worker, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", plan, [])
+                    _scalar_row(worker, f"SET TRANSACTION SNAPSHOT '{snapshot}'", plan, [])
+                yield from _adbc_batches(plan, worker, bounds)
+            finally:
+                worker.close()
+
+        return run
+
+    yield from threaded([job(b) for b in ranges(int(low), int(high), plan.parallel)])
 
 
 def _min_max(plan: Plan, conn: Any) -> tuple[Any, Any]:

@@ -1,12 +1,14 @@
 """Arrow types of relational columns, shared by every read path of the ``sql`` connector.
 
-``arrow_type`` maps a reflected SQLAlchemy type to the lake's Arrow type (IDs and codes stay text,
+``reflect`` reads a table's columns and primary key (nothing else: a load needs no indexes,
+constraints or the tables its foreign keys point to). ``arrow_type`` maps a reflected SQLAlchemy type to the lake's Arrow type (IDs and codes stay text,
 exact decimals stay decimal, timestamps with a time zone become UTC); ``needs_text`` says which
 columns a fast path must ask the server to render as text; ``conform`` casts a fast path's batch to
 the declared schema so every path yields the same types. ``coerce`` turns a request value (a cursor,
 a lookup key — possibly text from stored state) into the column's Python type before it is bound.
 Raises ``InvalidInput``: ``ingest.sql_value`` (table, column, detail) when a value does not fit its
-declared type, ``ingest.sql_bad_filter`` (column, value) when a request value cannot be converted.
+declared type, ``ingest.sql_bad_filter`` (column, value) when a request value cannot be converted,
+``ingest.sql_table_not_found``; ``TransientError("ingest.source_unavailable")`` from ``reflect``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from govdata.errors import InvalidInput
+from govdata.errors import InvalidInput, TransientError
 
 Converter = Callable[[Sequence[Any]], list[Any]]
 
@@ -41,6 +43,34 @@ def _texts(values: Sequence[Any]) -> list[Any]:
 def _times(values: Sequence[Any]) -> list[Any]:
     # MySQL drivers return TIME as a timedelta since midnight
     return [(dt.datetime.min + v).time() if isinstance(v, dt.timedelta) else v for v in values]
+
+
+def reflect(engine: Any, table: str, schema: str | None, source: str) -> Any:
+    """``schema.table``'s columns and primary key as a SQLAlchemy ``Table`` (``source``: the safe URL)."""
+    from sqlalchemy import Column, MetaData, Table, inspect
+    from sqlalchemy.exc import NoSuchTableError, OperationalError
+
+    try:
+        with engine.connect() as conn:
+            inspector = inspect(conn)
+            columns = inspector.get_columns(table, schema=schema)
+            if not columns:
+                raise NoSuchTableError(table)
+            primary = inspector.get_pk_constraint(table, schema=schema)
+    except NoSuchTableError as exc:
+        raise InvalidInput("ingest.sql_table_not_found", table=table, schema=schema or "") from exc
+    except OperationalError as exc:
+        raise TransientError("ingest.source_unavailable", source=source) from exc
+    keys = set(primary.get("constrained_columns") or ())
+    return Table(
+        table,
+        MetaData(),
+        *(
+            Column(c["name"], c["type"], nullable=c.get("nullable", True), primary_key=c["name"] in keys)
+            for c in columns
+        ),
+        schema=schema,
+    )
 
 
 def arrow_type(sql_type: Any) -> tuple[pa.DataType, Converter | None]:
