@@ -81,6 +81,23 @@ def test_value_patterns_suggest_normalizers_for_unknown_names(platform: Platform
     ]
 
 
+def test_blank_values_do_not_stop_a_suggestion(platform: Platform) -> None:
+    """NULL and blank cells beside codes (a half-filled gender column) still suggest the code table."""
+    import pyarrow as pa
+
+    from govdata.govern import seed_library
+
+    ref = TableRef("raw", "gaj", "gappy")
+    platform.lake.write(ref, pa.table({"f1": ["男", None, "女", " ", None, "男"], "f2": [None] * 6}))
+    with platform.unit() as s:
+        seed_library(s, platform.audit)
+        spec = suggest_spec(s, platform.lake, ref)
+    assert [(c.normalizer, c.code_table) for c in spec.columns] == [
+        ("code_table", "GB/T 2261.1-2003"),
+        (None, None),
+    ]
+
+
 def test_standardize_writes_std_with_a_report(platform: Platform) -> None:
     publish(platform)
     with platform.unit() as s:

@@ -153,7 +153,8 @@ def _sample(lake: Lake, ref: TableRef, columns: list[str]) -> dict[str, dict[str
             f"count(*) FILTER (WHERE regexp_full_match(upper({v}), '{_ID}')) AS id{i}",
             f"count(__n{3 * i + 1}) AS date{i}",
             f"count(*) FILTER (WHERE regexp_full_match(__n{3 * i + 2}, '1[3-9][0-9]{{9}}')) AS ph{i}",
-            f"list_slice(list(DISTINCT {v}), 1, {MAX_CODES + 1}) AS v{i}",
+            # list() keeps NULLs: a column with blanks would offer None as a code
+            f"list_slice(list(DISTINCT {v}) FILTER (WHERE {v} IS NOT NULL), 1, {MAX_CODES + 1}) AS v{i}",
         ]
     sample = f"(SELECT * FROM raw LIMIT {SAMPLE_ROWS})"  # noqa: S608 - a constant
     con = duckdb.connect()
