@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 _SNAPSHOT = re.compile(r"^[0-9A-Fa-f-]+$")
 _QUEUE_PER_READER = 2  # batches buffered per reader: bounds memory to a few batches per range
+# COPY batches of ~4 MB instead of the driver's 16 MB: the writer starts sooner and waits less at the
+# end, and the parse stays in cache (1M people rows: 1.12-1.16 -> 1.04-1.07 s CPU for the whole load)
+ADBC_BATCH_BYTES = 4 << 20
 
 
 Bounds = tuple[int, int, bool] | None  # (low, high, last) of a partition range; None = every row
@@ -199,6 +202,7 @@ def _adbc_batches(
     sql, params = select_text(plan, bind=True, bounds=bounds, nulls=nulls)
     cursor = conn.cursor()
     try:
+        cursor.adbc_statement.set_options(**{"adbc.postgresql.batch_size_hint_bytes": str(ADBC_BATCH_BYTES)})
         cursor.execute(sql, _param_batch(plan, params) if params else None)
         reader = cursor.fetch_record_batch()
         for batch in reader:
