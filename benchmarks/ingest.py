@@ -18,7 +18,7 @@ import platform
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from benchmarks import seed
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 INC_RANDOM = "incremental 1 %: random updates (run_table)"
 INC_NEW = "incremental 1 %: 0.9 % new + 0.1 % recent updates (run_table)"
+GOV_FULL = "governed full load (run_table + governance after-load)"
+GOV_NEW = "governed incremental 1 %: 0.9 % new + 0.1 % recent (run_table + governance)"
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Result:
     rows: int
     seconds: float
     rss_mb: float
+    detail: dict[str, float] = field(default_factory=dict)  # seconds per phase, where a case reports them
 
     @property
     def rate(self) -> float:
@@ -55,8 +58,10 @@ def run_case(group: str, name: str, case: str, **args: Any) -> Result | None:
         return None
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     result = Result(group, name, int(data["rows"]), float(data["seconds"]), float(data["rss_mb"]))
+    result.detail = data.get("detail") or {}
     print(
         f" {result.rows:>10,} rows {result.seconds:8.2f} s {result.rate:>12,.0f} rows/s {result.rss_mb:8.0f} MB"
+        + (f"  {result.detail}" if result.detail else "")
     )
     return result
 
@@ -101,7 +106,22 @@ def database_cases(args: argparse.Namespace, work: Path) -> list[Result]:
         seed.touch_one_percent(backend, args.rows)  # later than the rows above: only these are read
         random = run_case(backend, INC_RANDOM, "runner_incremental", **inc_args)
         out += [r for r in (full, random, fresh) if r is not None]
+        if args.governed:
+            out += governed_cases(backend, args, work)
     return out
+
+
+def governed_cases(backend: str, args: argparse.Namespace, work: Path) -> list[Result]:
+    """The same full load and realistic increment of the table linked to a catalog resource, so each run
+    is followed by governance's after-load steps (lineage, standardize, quality + issues, profile)."""
+    gov_args = {"work": str(work), "backend": backend}
+    full = run_case(backend, GOV_FULL, "governed_full", **gov_args)
+    seed.add_new_rows(backend, args.rows)
+    try:
+        fresh = run_case(backend, GOV_NEW, "governed_incremental", **gov_args)
+    finally:
+        seed.drop_new_rows(backend, args.rows)
+    return [r for r in (full, fresh) if r is not None]
 
 
 def file_cases(args: argparse.Namespace, work: Path) -> list[Result]:
@@ -257,6 +277,11 @@ def main() -> None:
     parser.add_argument("--no-files", action="store_true", help="skip the GBK CSV and Excel cases")
     parser.add_argument(
         "--runner-only", action="store_true", help="only the run_table cases (full load and the increments)"
+    )
+    parser.add_argument(
+        "--governed",
+        action="store_true",
+        help="also load the table linked to a catalog resource, governance's after-load steps included",
     )
     parser.add_argument("--excel-rows", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/govdata-bench"))

@@ -156,3 +156,18 @@ def add_new_rows(backend: str, rows: int) -> None:
 def drop_new_rows(backend: str, rows: int) -> None:
     """Remove the rows ``add_new_rows`` added, so the table has ``rows`` rows again."""
     _execute(backend, f"DELETE FROM {TABLE} WHERE id > {rows}")  # noqa: S608 - constant name
+
+
+WARM_TABLE = "bench_warm"
+
+
+def warm_table(backend: str, rows: int = 1000) -> str:
+    """A small copy of the people table (its first ``rows`` rows), for a worker's warm-up load."""
+    pk = f"ALTER TABLE {WARM_TABLE} ADD PRIMARY KEY (id)"
+    _execute(
+        backend,
+        f"DROP TABLE IF EXISTS {WARM_TABLE}",
+        f"CREATE TABLE {WARM_TABLE} AS SELECT * FROM {TABLE} WHERE id <= {int(rows)}",  # noqa: S608
+        pk,
+    )
+    return WARM_TABLE
