@@ -46,6 +46,8 @@ _ANY_FULL = "[\uff01-\uff5e\u3000]"
 # What Python's str.strip()/split() treat as blank among the characters raw data carries.
 _BLANKS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f"
 _BLANK_CLASS = "[" + _BLANKS + "]"
+# a value that may need half-width characters or a trim: a full-width character, or a blank at an end
+_DIRTY = f"{_ANY_FULL}|^{_BLANK_CLASS}|{_BLANK_CLASS}$"
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _MOBILE = r"^(?:\+?86)?1[3-9][0-9]{9}$"
 _B = _BLANK_CLASS
@@ -206,16 +208,25 @@ def normalized_select(columns: Sequence[ToNormalize], params: Params, source: st
     """``SELECT *`` from ``source`` plus ``__r{i}``, ``__t{i}`` and ``__n{i}`` for each column ``i``."""
     layers: list[list[str]] = [[] for _ in range(7 + _PREP_LAYERS)]
     for i, col in enumerate(columns):
-        r, w, d, lt, h, t = (f"__{x}{i}" for x in ("r", "w", "d", "l", "h", "t"))
+        r, x, w, d, lt, h, t = (f"__{n}{i}" for n in ("r", "x", "w", "d", "l", "h", "t"))
         last = len(layers) - 1
-        layers[0].append(f"CAST({quote_ident(col.source)} AS VARCHAR) AS {r}")
-        layers[1].append(f"(strlen({r}) <> length({r}) AND regexp_matches({r}, '{_ANY_FULL}')) AS {w}")
+        text = f"CAST({quote_ident(col.source)} AS VARCHAR)"
+        layers[0].append(f"{text} AS {r}")
+        # most values hold no full-width character and no blank at either end: for them one regular
+        # expression stands in for the width check, the three translations and the trim check
+        layers[0].append(f"regexp_matches({text}, {quote_literal(_DIRTY)}) AS {x}")
+        layers[1].append(
+            f"CASE WHEN {x} THEN strlen({r}) <> length({r}) AND regexp_matches({r}, '{_ANY_FULL}') "
+            f"ELSE false END AS {w}"
+        )
         layers[2].append(f"{_translate(w, r, _DIGITS)} AS {d}")
         layers[3].append(f"{_translate(w, d, _LETTERS)} AS {lt}")
         layers[4].append(f"{_translate(w, lt, _PUNCT)} AS {h}")
         blanks = quote_literal(_BLANKS)
         layers[5].append(
-            f"CASE WHEN contains({blanks}, left({h}, 1)) OR contains({blanks}, right({h}, 1)) THEN trim({h}, {blanks}) ELSE {h} END AS {t}"
+            f"CASE WHEN NOT {x} THEN {h} "
+            f"WHEN contains({blanks}, left({h}, 1)) OR contains({blanks}, right({h}, 1)) THEN trim({h}, {blanks}) "
+            f"ELSE {h} END AS {t}"
         )
         if col.normalizer is None:
             layers[last].append(f"{r} AS __n{i}")
