@@ -1,13 +1,17 @@
 """Catalog search at the issue's scale: 150,000 resources and 1.5M items, on SQLite and PostgreSQL.
 
-``python -m benchmarks.catalog_search [--backend sqlite|postgresql|both] [--resources N] [--runs N]``
+``python -m benchmarks.catalog_search [--backend sqlite|postgresql|both] [--resources N] [--runs N] [--workdir DIR]``
 
 Generates a synthetic catalog (bulk insert: ``executemany`` on SQLite, ``COPY`` on PostgreSQL), builds
 the search index, then times ``govdata.catalog.search.search`` per query: one page of 50 with its total
 ("search"), the six facet counts alone ("facets") and both, as ``GET /api/v1/catalog/resources``
 asks ("both"), ``--runs`` times each, after one untimed first search (reported: it reads the
 index's facts into memory). Prints one table per
-backend; the numbers go to docs/benchmarks.md, "Catalog search".
+backend; the numbers go to docs/benchmarks.md, "Catalog search". With ``--workdir`` the generated
+catalog is kept (SQLite: ``DIR/catalog.db``; PostgreSQL: the database ``govdata_bench_catalog``) and
+reused by the next run with the same ``--resources``, its search index rebuilt only when its
+version is not the code's (or with ``--reindex``); ``benchmarks.catalog_excel`` builds its export
+catalog in the same PostgreSQL database and drops it first.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from govdata.catalog.search import SearchFilters, search
-from govdata.catalog.search_index import rebuild_index
+from govdata.catalog.search_index import INDEX_VERSION, index_version, rebuild_index
 from govdata.db.base import make_engine, make_sessionmaker, migrate
 from govdata.security.actor import Actor
 
@@ -149,15 +153,33 @@ def _load(engine: sa.Engine, n: int, depts: int, items_per: int) -> int:
     return item_id
 
 
-def _engine(backend: str, workdir: Path) -> sa.Engine:
+def _engine(backend: str, workdir: Path, keep: bool = False) -> sa.Engine:
+    """An empty database for the catalog, or with ``keep`` the one a previous run left (if any)."""
     if backend == "sqlite":
-        return make_engine(f"sqlite:///{workdir / 'catalog.db'}")
+        path = workdir / "catalog.db"
+        if not keep:
+            path.unlink(missing_ok=True)
+        return make_engine(f"sqlite:///{path}")
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{PG_DB}"'))
+        found = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_DB}).scalar()
+        if not keep or not found:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{PG_DB}"'))
     admin.dispose()
     return make_engine(sa.make_url(PG_ADMIN).set(database=PG_DB).render_as_string(hide_password=False))
+
+
+def _kept(engine: sa.Engine, n: int) -> int | None:
+    """The number of items of a catalog of ``n`` resources a previous run left, else ``None``."""
+    with engine.connect() as conn:
+        try:
+            count = conn.execute(sa.text("SELECT count(*) FROM catalog_resources")).scalar()
+        except sa.exc.DBAPIError:
+            return None
+        if count != n:
+            return None
+        return int(conn.execute(sa.text("SELECT count(*) FROM catalog_items")).scalar() or 0)
 
 
 def _time(fn: object, runs: int) -> tuple[float, float, object]:
@@ -171,21 +193,27 @@ def _time(fn: object, runs: int) -> tuple[float, float, object]:
     return statistics.median(samples), p95, result
 
 
-def run(backend: str, n: int, items_per: int, runs: int) -> None:
+def run(backend: str, n: int, items_per: int, runs: int, workdir: Path | None, reindex: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        engine = _engine(backend, Path(tmp))
+        engine = _engine(backend, workdir or Path(tmp), keep=workdir is not None)
+        kept = _kept(engine, n) if workdir else None
+        if kept is None and workdir:  # another size or a half-built catalog: start again
+            engine.dispose()
+            engine = _engine(backend, workdir, keep=False)
         migrate(engine)
         start = time.perf_counter()
-        items = _load(engine, n, depts=40, items_per=items_per)
+        items = kept if kept is not None else _load(engine, n, depts=40, items_per=items_per)
         loaded = time.perf_counter() - start
         sessions = make_sessionmaker(engine)
         start = time.perf_counter()
         with sessions() as s:
-            rebuild_index(s)
-            s.commit()
+            if kept is None or reindex or index_version(s) != INDEX_VERSION:
+                rebuild_index(s)
+                s.commit()
         indexed = time.perf_counter() - start
         print(
             f"\n{backend}: {n:,} resources, {items:,} items; load {loaded:.1f} s, index build {indexed:.1f} s"
+            + (" (catalog kept from an earlier run)" if kept is not None else "")
         )
         print(
             f"| {backend} | query | kind | hits | search p50 ms | search p95 ms | facets p50 ms | facets p95 ms "
@@ -232,9 +260,13 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=150_000)
     parser.add_argument("--items-per", type=int, default=10)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--workdir", type=Path, help="keep the generated catalog here and reuse it")
+    parser.add_argument("--reindex", action="store_true", help="rebuild the search index of a kept catalog")
     args = parser.parse_args()
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
-        run(backend, args.resources, args.items_per, args.runs)
+        run(backend, args.resources, args.items_per, args.runs, args.workdir, args.reindex)
 
 
 if __name__ == "__main__":
