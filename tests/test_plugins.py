@@ -75,7 +75,7 @@ class EvenRule(ValueRule):
     label = "quality.rule.pattern"
 
     def cases(self, column: ColumnRef, ctx: SqlContext) -> list[tuple[str, str]]:
-        number = f"TRY_CAST(trim({as_text(column.raw)}) AS BIGINT)"
+        number = ctx.derive(f"TRY_CAST(trim({as_text(column.raw)}) AS BIGINT)")
         return [(f"{number} IS NULL", "not_integer"), (f"{number} % 2 <> 0", "odd")]
 
 
