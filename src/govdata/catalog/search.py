@@ -8,7 +8,7 @@ shorter name, then code. Without words the listing is by department, then code. 
 those of the whole filtered set, not of one page.
 
 The database is asked only for what its full-text index answers best: the ids holding a word in
-a field (one query per word and field). Everything that grows with the number of hits — the
+a field (``catalog.search_hits``). Everything that grows with the number of hits — the
 filters, the total, the six facet counts, the ranking and the page — is then done over an
 in-memory copy of the index's narrow facts table (``catalog_search_facts``: published flag,
 department, vocabulary facets, name length, code) as Arrow arrays: vectorised, one pass each,
@@ -34,17 +34,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from govdata.catalog.models import Category, OpenType, Resource, ShareType, UpdateCycle
 from govdata.catalog.schemas import ResourceOut
+from govdata.catalog.search_hits import Hits, hits
 from govdata.catalog.search_index import (
     FACET_COLUMNS,
     FACTS_TABLE,
     FIELDS,
-    INDEX_TABLE,
-    PG_FIELD_TABLES,
     ensure_index,
     generation,
     is_postgres,
 )
-from govdata.catalog.search_text import Atom, atoms, fts5_query, normalize, pg_query
+from govdata.catalog.search_text import atoms, normalize
 from govdata.catalog.service import to_outs
 from govdata.catalog.vocab import label, parse
 from govdata.errors import InvalidInput
@@ -102,7 +101,7 @@ def search(
     wanted = _filters(session, filters or SearchFilters(), published_only)
     ensure_index(session)
     facts = _snapshot(session)
-    found = {(i, f): facts.mask(_field_ids(session, w, f)) for i, w in enumerate(words) for f in FIELDS}
+    found = hits(session, facts.columns["resource_id"], words)
     keep = facts.where(wanted)
     for i in range(len(words)):  # every word, each in some field
         keep = pc.and_(keep, _any(found[i, f] for f in FIELDS))
@@ -156,7 +155,11 @@ def _filters(session: Session, filters: SearchFilters, published_only: bool) -> 
 
 
 class _Facts:
-    """The index's facts table in memory as Arrow arrays, one row per indexed resource."""
+    """The index's facts table in memory as Arrow arrays, one row per indexed resource.
+
+    Prepared once per generation so that a search compares integers only: the six facets as
+    dictionary arrays (filter and count their small codes, not strings) and each row's place in
+    code order (the ranking's last key)."""
 
     def __init__(self, session: Session, token: str) -> None:
         sql = f"SELECT {', '.join(_FACT_COLUMNS)} FROM {FACTS_TABLE}"  # noqa: S608 - constants
@@ -168,49 +171,49 @@ class _Facts:
             name: pa.array(col, pa.string() if name in text_columns else pa.int64())
             for name, col in zip(_FACT_COLUMNS, values, strict=True)
         }
-        self.size = len(rows)
-
-    def mask(self, ids: list[int]) -> pa.Array:
-        """Which rows belong to ``ids``."""
-        return pc.is_in(self.columns["resource_id"], value_set=pa.array(ids, pa.int64()))
+        self.coded = {name: self.columns[name].dictionary_encode() for name in FACET_COLUMNS}
+        self.code_order = pc.rank(self.columns["code"], sort_keys="ascending")  # codes are unique
+        self.everything = pc.is_valid(self.columns["resource_id"])  # all true
 
     def where(self, wanted: dict[str, object]) -> pa.Array:
         """Which rows hold every wanted value."""
-        keep = pa.array([True] * self.size, pa.bool_())
+        keep = self.everything
         for name, value in wanted.items():
-            col = self.columns[name]
-            keep = pc.and_(keep, pc.equal(col, pa.scalar(value, col.type)))
+            if name in self.coded:  # a facet: compare its code (none: the value is nowhere)
+                coded = self.coded[name]
+                code = pc.index(coded.dictionary, pa.scalar(value, coded.dictionary.type)).as_py()
+                held = pc.equal(coded.indices, pa.scalar(code, coded.indices.type))
+            else:
+                held = pc.equal(self.columns[name], pa.scalar(value, pa.int64()))
+            keep = pc.and_(keep, held)
         return keep
 
     def counts(self, name: str, rows: pa.Array) -> list[tuple[Any, int]]:
-        found = pc.value_counts(pc.take(self.columns[name], rows))
-        return list(zip(found.field("values").to_pylist(), found.field("counts").to_pylist(), strict=True))
+        coded = self.coded[name]
+        found = pc.value_counts(pc.take(coded.indices, rows))
+        values = pc.take(coded.dictionary, found.field("values")).to_pylist()
+        return list(zip(values, found.field("counts").to_pylist(), strict=True))
 
-    def page(
-        self, rows: pa.Array, found: dict[tuple[int, str], pa.Array], limit: int, offset: int
-    ) -> list[int]:
+    def page(self, rows: pa.Array, found: Hits, limit: int, offset: int) -> list[int]:
         """Resource ids of one page of ``rows``: by score, name length and code (by department and
         code without words). Only the page's first ``offset + limit`` rows are ever sorted out."""
-        c = self.columns
-        keys: list[tuple[str, str]]
-        if found:
-            score = pa.array([0] * len(rows), pa.int64())
-            for (_, field), mask in found.items():
-                if _WEIGHTS[field]:
-                    hit = pc.cast(pc.take(mask, rows), pa.int64())
-                    score = pc.add(score, pc.multiply(hit, _WEIGHTS[field]))
-            table = pa.table(
-                {"score": score, "name_len": pc.take(c["name_len"], rows), "code": pc.take(c["code"], rows)}
-            )
-            keys = [("score", "descending"), ("name_len", "ascending"), ("code", "ascending")]
-        else:
-            table = pa.table(
-                {"department_id": pc.take(c["department_id"], rows), "code": pc.take(c["code"], rows)}
-            )
-            keys = [("department_id", "ascending"), ("code", "ascending")]
         wanted = min(len(rows), offset + limit)
         if wanted <= 0:
             return []
+        c = self.columns
+        keys: list[tuple[str, str]]
+        if found:
+            score = None
+            for (_, field), mask in found.items():
+                if _WEIGHTS[field]:
+                    points = pc.multiply(pc.cast(pc.take(mask, rows), pa.int64()), _WEIGHTS[field])
+                    score = points if score is None else pc.add(score, points)
+            columns = {"score": score, "name_len": pc.take(c["name_len"], rows)}
+            keys = [("score", "descending"), ("name_len", "ascending"), ("code", "ascending")]
+        else:
+            columns = {"department_id": pc.take(c["department_id"], rows)}
+            keys = [("department_id", "ascending"), ("code", "ascending")]
+        table = pa.table(columns | {"code": pc.take(self.code_order, rows)})
         top = pc.select_k_unstable(table, k=wanted, sort_keys=keys)  # codes are unique: a total order
         return pc.take(c["resource_id"], pc.take(rows, top)).to_pylist()[offset:]
 
@@ -244,15 +247,6 @@ def _raw(session: Session, sql: str, params: dict[str, str]) -> list[tuple[Any, 
         return list(cursor.fetchall())
     finally:
         cursor.close()
-
-
-def _field_ids(session: Session, word: list[Atom], field: str) -> list[int]:
-    """Ids of the resources whose ``field`` holds ``word`` (all its atoms), from the full-text index."""
-    if is_postgres(session):
-        sql = f"SELECT resource_id FROM {PG_FIELD_TABLES[field]} WHERE tsv @@ CAST(:q AS tsquery)"  # noqa: S608
-        return [r[0] for r in _raw(session, sql, {"q": pg_query(word)})]
-    sql = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :q"  # noqa: S608 - constants
-    return [r[0] for r in _raw(session, sql, {"q": fts5_query(word, (field,))})]
 
 
 def _load(session: Session, ids: list[int]) -> list[Resource]:

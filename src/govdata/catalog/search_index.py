@@ -15,9 +15,11 @@ every write to the index (and the delete trigger) replaces, so readers know when
   the space-joined tokens, ``rowid`` = resource id);
 - PostgreSQL: a table per field, ``catalog_search_name`` … ``catalog_search_other``, of one
   ``tsvector`` per resource, built from the tokens as a literal (no text-search parser or locale
-  involved), each with a GIN index. One table per field, not one row of four: a word found in most
-  resources is answered by a scan, and a scan of one field's narrow table reads a fraction of what
-  a scan of all four fields' rows did (150,000 resources: 15 MB for the names instead of 181 MB).
+  involved), and derived from them the inverted lists of ``catalog.search_postings`` (per token and
+  field: the resources holding it and where), which is what a search reads — one row per token
+  however many resources hold it, where a full-text query of a word found in most resources scanned
+  a field's whole table. The ``tsvector`` rows tell ``_write`` what a resource held before, so that
+  it changes only the lists of what comes or goes; nothing searches them (no GIN index).
 
 The index is not in the Alembic migrations (``db/migrations/env.py`` leaves ``catalog_search*`` out):
 it is created at first use by ``ensure_index``, which also compares the version stored in
@@ -38,10 +40,12 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
+from govdata.catalog import search_postings as postings
 from govdata.catalog.models import Item, Resource, ResourceStatus
+from govdata.catalog.search_postings import POSTINGS_TABLE
 from govdata.catalog.search_text import tokens
 
-INDEX_VERSION = 3  # bump when the index's structure or its text changes: indexes are rebuilt at first use
+INDEX_VERSION = 4  # bump when the index's structure or its text changes: indexes are rebuilt at first use
 INDEX_TABLE = "catalog_search"
 FACTS_TABLE = "catalog_search_facts"
 META_TABLE = "catalog_search_meta"
@@ -72,13 +76,15 @@ _PG_DDL = (
         f"CREATE TABLE IF NOT EXISTS {t} (resource_id integer PRIMARY KEY, tsv tsvector NOT NULL)"
         for t in PG_FIELD_TABLES.values()
     ),
-    *(f"CREATE INDEX IF NOT EXISTS ix_{t} ON {t} USING gin (tsv)" for t in PG_FIELD_TABLES.values()),
+    postings.DDL,
     *_FACTS_DDL,
     "CREATE OR REPLACE FUNCTION catalog_search_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # noqa: S608 - constants
-    + "".join(f"DELETE FROM {t} WHERE resource_id = OLD.id; " for t in PG_FIELD_TABLES.values())  # noqa: S608
-    + "DELETE FROM catalog_search_facts WHERE resource_id = OLD.id; "
+    # the meta row first, as _write does: concurrent writers lock rows in one order
     "UPDATE catalog_search_meta SET value = md5(random()::text || clock_timestamp()::text) "
-    "WHERE key = 'generation'; RETURN OLD; END $$",
+    "WHERE key = 'generation'; "
+    + postings.forget(list(PG_FIELD_TABLES.values()))
+    + "".join(f"DELETE FROM {t} WHERE resource_id = OLD.id; " for t in PG_FIELD_TABLES.values())  # noqa: S608
+    + "DELETE FROM catalog_search_facts WHERE resource_id = OLD.id; RETURN OLD; END $$",
     "CREATE OR REPLACE TRIGGER catalog_search_forget AFTER DELETE ON catalog_resources "
     "FOR EACH ROW EXECUTE FUNCTION catalog_search_forget()",
 )
@@ -93,6 +99,7 @@ _PG_DROP = (
     "DROP FUNCTION IF EXISTS catalog_search_forget()",
     f"DROP TABLE IF EXISTS {INDEX_TABLE}",  # the one table of all four fields, before version 3
     *(f"DROP TABLE IF EXISTS {t}" for t in PG_FIELD_TABLES.values()),
+    f"DROP TABLE IF EXISTS {POSTINGS_TABLE}",
     f"DROP TABLE IF EXISTS {FACTS_TABLE}",
     f"DROP TABLE IF EXISTS {META_TABLE}",
 )
@@ -106,7 +113,11 @@ def index_version(session: Session) -> int | None:
     """The version of the index in the database: ``None`` when there is none (or only part of one),
     1 for an index from before the versioning."""
     pg = is_postgres(session)
-    wanted = (*(PG_FIELD_TABLES.values() if pg else [INDEX_TABLE]), FACTS_TABLE, META_TABLE)
+    wanted = (
+        *((*PG_FIELD_TABLES.values(), POSTINGS_TABLE) if pg else [INDEX_TABLE]),
+        FACTS_TABLE,
+        META_TABLE,
+    )
     if pg:
         sql = "SELECT relname FROM pg_class WHERE relname IN :names AND relkind IN ('r', 'p')"
     else:
@@ -179,8 +190,7 @@ def ensure_index(session: Session) -> None:
             select(Resource.id).where(Resource.id > (newest or 0)).order_by(Resource.id)
         ).scalars()
     )
-    for start in range(0, len(ids), _BATCH):
-        _write(session, ids[start : start + _BATCH])
+    _fill(session, ids, fresh=newest is None)
 
 
 def index_resource(session: Session, resource: Resource) -> None:
@@ -194,8 +204,7 @@ def index_resources(session: Session, ids: Sequence[int]) -> None:
     """Write the index rows of many resources at once (a bulk filing), in batches; flushes first."""
     session.flush()
     _create(session)
-    for start in range(0, len(ids), _BATCH):
-        _write(session, ids[start : start + _BATCH])
+    _fill(session, list(ids), fresh=False)
 
 
 def rebuild_index(session: Session) -> int:
@@ -204,16 +213,25 @@ def rebuild_index(session: Session) -> int:
     _drop(session)
     _create(session)
     ids = list(session.execute(select(Resource.id).order_by(Resource.id)).scalars())
-    for start in range(0, len(ids), _BATCH):
-        _write(session, ids[start : start + _BATCH])
-    if is_postgres(session):
-        for table in (*PG_FIELD_TABLES.values(), FACTS_TABLE):
-            session.execute(text(f"ANALYZE {table}"))
+    _fill(session, ids, fresh=True)
     return len(ids)
 
 
-def _write(session: Session, ids: Iterable[int]) -> None:
-    """(Re)write the index rows of ``ids`` from the catalog tables, in one statement per kind."""
+def _fill(session: Session, ids: list[int], fresh: bool) -> None:
+    """Write the index rows of ``ids`` in batches. ``fresh``: into an empty index, whose inverted
+    lists (PostgreSQL) are then built in one aggregate each instead of grown batch by batch."""
+    for start in range(0, len(ids), _BATCH):
+        _write(session, ids[start : start + _BATCH], with_postings=not fresh)
+    if not fresh or not is_postgres(session):
+        return
+    postings.build(session, list(PG_FIELD_TABLES.values()))
+    for table in (*PG_FIELD_TABLES.values(), POSTINGS_TABLE, FACTS_TABLE):
+        session.execute(text(f"ANALYZE {table}"))
+
+
+def _write(session: Session, ids: Iterable[int], with_postings: bool = True) -> None:
+    """(Re)write the index rows of ``ids`` from the catalog tables, in one statement per kind;
+    with ``with_postings`` (PostgreSQL) also the inverted lists of what they gain or lose."""
     wanted = list(ids)
     if not wanted:
         return
@@ -233,7 +251,7 @@ def _write(session: Session, ids: Iterable[int]) -> None:
         item_text[rid].append(f"{name} {column}")
     pg = is_postgres(session)
     docs, facts = [], []
-    vectors: dict[str, list[dict[str, object]]] = {f: [] for f in FIELDS}
+    vectors: dict[str, list[tuple[int, str]]] = {f: [] for f in FIELDS}  # (resource id, tsvector)
     for rid, code, name, summary, tags, status, *facets in heads:
         fields = {
             "name": name,
@@ -245,7 +263,7 @@ def _write(session: Session, ids: Iterable[int]) -> None:
         for field, value in fields.items():
             toks = tokens(value or "")
             doc[field] = _pg_vector(toks) if pg else " ".join(toks)
-            vectors[field].append({"rid": rid, "tsv": doc[field]})
+            vectors[field].append((rid, str(doc[field])))
         docs.append(doc)
         facts.append(
             {
@@ -260,6 +278,8 @@ def _write(session: Session, ids: Iterable[int]) -> None:
         text(f"UPDATE {META_TABLE} SET value = :g WHERE key = 'generation'"),  # noqa: S608 - constant
         {"g": uuid.uuid4().hex},
     )
+    if pg and with_postings:
+        postings.update(session, list(PG_FIELD_TABLES.values()), wanted, [vectors[f] for f in FIELDS])
     for table, col in (*index_tables(session), (FACTS_TABLE, "resource_id")):
         session.execute(
             text(f"DELETE FROM {table} WHERE {col} IN :ids").bindparams(  # noqa: S608 - constants
@@ -273,7 +293,7 @@ def _write(session: Session, ids: Iterable[int]) -> None:
         for field, table in PG_FIELD_TABLES.items():
             session.execute(
                 text(f"INSERT INTO {table} (resource_id, tsv) VALUES (:rid, CAST(:tsv AS tsvector))"),  # noqa: S608
-                vectors[field],
+                [{"rid": rid, "tsv": vector} for rid, vector in vectors[field]],
             )
     else:
         values = ", ".join(f":{f}" for f in FIELDS)

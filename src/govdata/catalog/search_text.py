@@ -62,11 +62,3 @@ def fts5_query(parts: Sequence[Atom], fields: Sequence[str] = ()) -> str:
     """
     body = " AND ".join(f'"{" ".join(a.tokens)}"' + ("*" if a.prefix else "") for a in parts)
     return f"{{{' '.join(fields)}}} : ({body})" if fields else f"({body})"
-
-
-def pg_query(parts: Sequence[Atom]) -> str:
-    """A ``tsquery`` literal ANDing ``parts``: phrases with ``<->``, prefixes with ``:*``."""
-    return " & ".join(
-        f"'{a.tokens[0]}':*" if a.prefix else "(" + " <-> ".join(f"'{t}'" for t in a.tokens) + ")"
-        for a in parts
-    )
