@@ -10,6 +10,9 @@ import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
+from govdata.catalog import get_resource
+from govdata.govern import recheck_resource
+from govdata.govern.standardize.models import StdSpecRecord
 from govdata.lake import TableRef
 from govdata.runtime import Platform
 from govdata.security.actor import Actor
@@ -171,3 +174,79 @@ def test_page_is_read_only_for_department_officers(
     soup = BeautifulSoup(client.get(PAGE).text, "html.parser")
     assert soup.select_one("#std-save") is None and soup.select_one("#std-run") is None
     assert soup.select_one("#std-form select[name='normalizer']").has_attr("disabled")
+
+
+def test_a_refusal_is_swapped_in_and_speaks_the_page_language(
+    client: TestClient, seeded: None, portal_login: Callable[[str], str], platform: Platform
+) -> None:
+    csrf = portal_login("sjj_admin")
+    soup = BeautifulSoup(client.get(f"{PAGE}?lang=en").text, "html.parser")
+    # htmx swaps a 4xx answer only into a part that opts in (static/app.js)
+    assert soup.select_one("#std-spec").has_attr("data-swap-refusals")
+    assert soup.select_one("#std-report").has_attr("data-swap-refusals")
+    assert soup.select_one("#std-form")["hx-post"] == f"/govern/std/{CODE}/save?lang=en"
+    data = _form(soup, csrf)
+    data["target"][2] = data["target"][0]
+    refused = client.post(f"{PAGE}/save?lang=en", data=data, headers=HX)
+    assert refused.status_code == 422
+    errors = BeautifulSoup(refused.text, "html.parser").select_one("#std-errors")
+    assert "Step 3: target name rkid is already used by step 1" in errors.get_text()
+    assert errors.select_one(".hint").get_text() == "Give every std column its own name"
+    # someone else saves meanwhile: the next save on the old version is refused (409), shown in
+    # place, and stays refused — what was typed is kept on the version it was typed on
+    data["target"][2] = "xm"
+    other = _form(soup, csrf) | {"dedup_keys": ["rkid"]}
+    assert client.post(f"{PAGE}/save", data=other, headers=HX).status_code == 200
+    stale = client.post(f"{PAGE}/save", data=data, headers=HX)
+    assert stale.status_code == 409
+    part = BeautifulSoup(stale.text, "html.parser")
+    assert "已被他人修改" in part.select_one("#std-errors").get_text()
+    assert part.select_one("#std-errors .hint").get_text() == "重新打开页面，在最新版本上修改"
+    assert part.select_one("input[name=base_version]")["value"] == "0"
+    assert part.select_one("input[name=dedup_keys]")["value"] == "sfzh"
+    assert client.post(f"{PAGE}/save", data=_form(part, csrf), headers=HX).status_code == 409
+
+
+def test_a_saved_spec_the_table_no_longer_fits_is_refused_in_the_report(
+    client: TestClient, seeded: None, portal_login: Callable[[str], str], platform: Platform
+) -> None:
+    csrf = portal_login("sjj_admin")
+    with platform.unit() as s:  # the column was renamed at the source after the spec was saved
+        spec = {"columns": [{"target": "xm", "source": "name"}]}
+        s.add(StdSpecRecord(table_key="raw.gaj.hj_rk_std", version=1, spec=spec))
+    ran = client.post(f"{PAGE}/run", data={"csrf_token": csrf}, headers=HX)
+    assert ran.status_code == 422
+    report = BeautifulSoup(ran.text, "html.parser")
+    assert report.select_one("#std-report").has_attr("data-swap-refusals")
+    assert "name" in report.select_one("#std-run-errors").get_text()
+
+
+def test_the_messages_have_a_style(
+    client: TestClient, seeded: None, portal_login: Callable[[str], str]
+) -> None:
+    csrf = portal_login("sjj_admin")
+    data = _form(BeautifulSoup(client.get(PAGE).text, "html.parser"), csrf)
+    saved = BeautifulSoup(client.post(f"{PAGE}/save", data=data, headers=HX).text, "html.parser")
+    data["normalizer"][2] = "soundex"
+    refused = BeautifulSoup(client.post(f"{PAGE}/save", data=data, headers=HX).text, "html.parser")
+    css = client.get("/static/app.css").text
+    for alert in (saved.select_one("#std-saved"), refused.select_one("#std-errors")):
+        assert all(f".{c} {{" in css for c in alert["class"]), alert["class"]  # alert-success was not
+
+
+def test_the_resource_page_and_an_issue_link_here(
+    client: TestClient, seeded: None, portal_login: Callable[[str], str], platform: Platform
+) -> None:
+    with platform.unit() as s:  # open the table's issues
+        recheck_resource(s, platform.lake, platform.audit, Actor.system("t"), get_resource(s, CODE), 15)
+    portal_login("gaj_officer")  # reads quality: the page, read-only
+    resource = BeautifulSoup(client.get(f"/catalog/resources/{quote(CODE)}?lang=en").text, "html.parser")
+    link = resource.select_one("#std-link")
+    assert link["href"] == f"/govern/std/{quote(CODE)}?lang=en" and link.get_text() == "Standardization"
+    assert client.get(link["href"]).status_code == 200
+    quality = BeautifulSoup(client.get("/quality").text, "html.parser")
+    issue = quality.select_one("#quality-issues td a")["href"]
+    assert BeautifulSoup(client.get(issue).text, "html.parser").select_one("#issue-std-link")["href"] == PAGE
+    portal_login("mzj_user")  # cannot read quality: no link
+    resource = BeautifulSoup(client.get(f"/catalog/resources/{quote(CODE)}").text, "html.parser")
+    assert resource.select_one("#std-link") is None

@@ -111,5 +111,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "读入 {rows_in} 行，写出 {rows_out} 行，去重 {duplicates} 行；规范库第 {version} 版，用时 {seconds} 秒",
         "{rows_in} rows in, {rows_out} out, {duplicates} duplicates removed; std version {version}, {seconds} s",
     ),
-    "std.link": ("规范化", "Standardize"),
+    "std.link": ("数据规范化", "Standardization"),
 }

@@ -3,9 +3,12 @@ editable table (target, source column, type, normalizer, code table per row; ded
 columns below) and the last run's report.
 
 Save, suggest and run post through HTMX and swap their part of the page: save and suggest the spec
-form (a refused save shows each problem in its row), run the report. Without HTMX the same posts
-render the whole page. Viewing needs ``quality.read``; saving and running ``standards.manage``
-(and the bureau, checked by the service).
+form, run the report. A refused save (422: each problem in its row; 409: someone saved meanwhile)
+answers with the form, what was typed and the message in the page language, a refused run (a saved
+spec the raw table no longer fits) with the report and its problems; both parts opt in to having
+that answer swapped (``data-swap-refusals``). Without HTMX the same posts render the whole
+page. Viewing needs ``quality.read``; saving and running ``standards.manage`` (and the bureau,
+checked by the service).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from govdata.catalog.service import get_resource
-from govdata.errors import InvalidInput
+from govdata.errors import Conflict, GovdataError, InvalidInput
 from govdata.govern.library import can_manage
 from govdata.govern.standardize import ColumnStep, Dedup, StdSpec, standardize
 from govdata.govern.standardize.specs import SpecIn, SpecView, save_spec, suggest, view_spec
@@ -37,7 +40,13 @@ def _render(request: Request, view: SpecView, actor: Actor, **extra: Any) -> Res
     """The whole page, or — for an HTMX post — only the part ``extra["part"]`` names."""
     part = extra.pop("part", None)
     status = extra.pop("status_code", 200)
-    ctx = {"view": view, "url": f"/govern/std/{view.resource}", "can_manage": can_manage(actor), "errors": {}}
+    ctx = {
+        "view": view,
+        "url": f"/govern/std/{view.resource}",
+        "can_manage": can_manage(actor),
+        "errors": {},
+        "hint": None,
+    }
     ctx |= extra
     name = f"govern/_std_{part}.html" if part and request.headers.get("hx-request") else "govern/std.html"
     return render_page(request, name, ctx, status_code=status)
@@ -69,7 +78,7 @@ def _spec_from_form(
     return StdSpec(columns=steps, dedup=dedup, keep_unmapped=keep_unmapped)
 
 
-def _errors(exc: InvalidInput, language: str) -> dict[str, list[str]]:
+def _errors(exc: GovdataError, language: str) -> dict[str, list[str]]:
     """Problem messages by place: ``3.normalizer`` for a cell of row 3, the first part otherwise."""
     problems = exc.params.get("problems") or [
         {"field": exc.params.get("field"), "message": exc.message("zh"), "message_en": exc.message("en")}
@@ -80,6 +89,13 @@ def _errors(exc: InvalidInput, language: str) -> dict[str, list[str]]:
         key = field.removeprefix("columns.") if field.startswith("columns.") else field.split(".", 1)[0]
         out.setdefault(key, []).append(p["message_en"] if language == "en" else p["message"])
     return out
+
+
+def _hint(exc: GovdataError, language: str) -> str | None:
+    """What to do next, when there is one problem to do it for."""
+    if len(exc.params.get("problems") or [exc]) > 1:
+        return None
+    return exc.hint(language) or None
 
 
 @router.post("/govern/std/{code:path}/save")
@@ -107,12 +123,23 @@ def std_save(
         view = save_spec(
             session, platform.lake, platform.audit, actor, code, SpecIn(spec=spec, base_version=base)
         )
-    except InvalidInput as exc:
-        shown = view_spec(session, platform.lake, platform.audit, actor, code).model_copy(
-            update={"spec": spec}
+    except (InvalidInput, Conflict) as exc:
+        # What was typed stays, on the version it was typed on: saving again after someone else
+        # saved is refused again instead of silently replacing their version.
+        current = view_spec(session, platform.lake, platform.audit, actor, code)
+        shown = current.model_copy(
+            update={"spec": spec, "version": current.version if base is None else base}
         )
-        errors = _errors(exc, lang(request))
-        return _render(request, shown, actor, part="spec", errors=errors, status_code=422)
+        language = lang(request)
+        return _render(
+            request,
+            shown,
+            actor,
+            part="spec",
+            errors=_errors(exc, language),
+            hint=_hint(exc, language),
+            status_code=exc.http_status,
+        )
     return _render(request, view, actor, part="spec", saved_now=True)
 
 
@@ -129,7 +156,15 @@ def std_suggest(
 def std_run(
     code: str, request: Request, session: SessionDep, platform: PlatformDep, actor: Manager
 ) -> Response:
-    report = standardize(session, platform.lake, platform.audit, actor, get_resource(session, code))
+    try:
+        report = standardize(session, platform.lake, platform.audit, actor, get_resource(session, code))
+    except InvalidInput as exc:  # the saved spec no longer fits the raw table
+        view = view_spec(session, platform.lake, platform.audit, actor, code)
+        language = lang(request)
+        errors = _errors(exc, language)
+        return _render(
+            request, view, actor, part="report", run_errors=errors, hint=_hint(exc, language), status_code=422
+        )
     view = view_spec(session, platform.lake, platform.audit, actor, code).model_copy(
         update={"last_report": report}
     )
