@@ -11,13 +11,16 @@ backend; the numbers go to docs/benchmarks.md, "Catalog search". With ``--workdi
 catalog is kept (SQLite: ``DIR/catalog.db``; PostgreSQL: the database ``govdata_bench_catalog``) and
 reused by the next run with the same ``--resources``, its search index rebuilt only when its
 version is not the code's (or with ``--reindex``); ``benchmarks.catalog_excel`` builds its export
-catalog in the same PostgreSQL database and drops it first.
+catalog in the same PostgreSQL database and drops it first. It also counts the full garbage
+collections that land in the timed searches; ``--gc-freeze`` calls ``gc.freeze()`` first (as a
+server could once started), which takes the objects alive then out of those collections.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import random
 import statistics
 import tempfile
@@ -193,7 +196,32 @@ def _time(fn: object, runs: int) -> tuple[float, float, object]:
     return statistics.median(samples), p95, result
 
 
-def run(backend: str, n: int, items_per: int, runs: int, workdir: Path | None, reindex: bool) -> None:
+class _FullCollections:
+    """Counts the interpreter's full (generation 2) garbage collections and their pauses: one landing
+    in a timed search is what puts most p95s ~50-100 ms above their p50."""
+
+    def __init__(self) -> None:
+        self.count, self.ms, self._start = 0, 0.0, 0.0
+        gc.callbacks.append(self._seen)
+
+    def _seen(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.count += 1
+            self.ms += (time.perf_counter() - self._start) * 1000
+
+    def close(self) -> str:
+        gc.callbacks.remove(self._seen)
+        average = self.ms / self.count if self.count else 0.0
+        return f"full garbage collections during the timed searches: {self.count}, {average:.0f} ms each"
+
+
+def run(
+    backend: str, n: int, items_per: int, runs: int, workdir: Path | None, reindex: bool, freeze: bool
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         engine = _engine(backend, workdir or Path(tmp), keep=workdir is not None)
         kept = _kept(engine, n) if workdir else None
@@ -229,6 +257,11 @@ def run(backend: str, n: int, items_per: int, runs: int, workdir: Path | None, r
                 f"first search after the build (reads the facts): {(time.perf_counter() - start) * 1000:.0f} ms"
             )
 
+        if freeze:  # what a server could do once started: the objects alive now leave full collections
+            gc.collect()
+            gc.freeze()
+        collections = _FullCollections()
+
         # every timed search opens a session of its own, as each API request does: a page's
         # resources are loaded anew, not found in the identity map of an earlier run
         def fresh(**kw: object) -> object:
@@ -251,6 +284,9 @@ def run(backend: str, n: int, items_per: int, runs: int, workdir: Path | None, r
             f"worst p95: search {max(all_search):.0f} ms, facets {max(all_facets):.0f} ms, "
             f"both {max(all_both):.0f} ms"
         )
+        print(collections.close())
+        if freeze:
+            gc.unfreeze()
         engine.dispose()
 
 
@@ -262,11 +298,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--workdir", type=Path, help="keep the generated catalog here and reuse it")
     parser.add_argument("--reindex", action="store_true", help="rebuild the search index of a kept catalog")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() the objects alive before the timed searches"
+    )
     args = parser.parse_args()
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
     for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
-        run(backend, args.resources, args.items_per, args.runs, args.workdir, args.reindex)
+        run(backend, args.resources, args.items_per, args.runs, args.workdir, args.reindex, args.gc_freeze)
 
 
 if __name__ == "__main__":
