@@ -251,6 +251,13 @@ def summary(results: list[Result]) -> str:
                     "(target ≥ 10×)"
                 )
         parts.append(f"peak RSS of govdata loads ≤ {max(r.rss_mb for r in single + par):.0f} MB")
+        governed = next((r for r in rs if r.name == GOV_NEW), None)
+        if governed and governed.detail:
+            steps = ", ".join(f"{k} {v:.2f} s" for k, v in governed.detail.items() if k != "load")
+            parts.append(
+                f"governed increment: load {governed.detail.get('load', 0):.2f} s, then governance {steps} "
+                f"({governed.seconds / max(governed.detail.get('load', 0), 1e-9):.0f}× the load)"
+            )
         out.append("- " + "; ".join(parts))
     return "\n".join(out)
 
