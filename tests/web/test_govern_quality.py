@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from govdata.catalog import get_resource
 from govdata.govern.issues import sync_issues
+from govdata.govern.quality.stored import disable_derived
 from govdata.govern.service import check_resource
 from govdata.runtime import Platform
 from govdata.security.actor import Actor
@@ -149,3 +150,41 @@ def test_quality_pages(
     assert "Mark fixed" not in client.get(f"/quality/issues/{issue}").text  # fixed: nothing left to do
     portal_login("mzj_officer")
     assert client.get(f"/quality/issues/{issue}").status_code == 403
+
+
+def test_a_withdrawn_issue_in_the_pages_and_the_api(
+    client: TestClient,
+    portal_login: Callable[[str], str],
+    token: Callable[[str], dict[str, str]],
+    issues: dict[str, int],
+    platform: Platform,
+) -> None:
+    issue = issues["id_number(sfzh)"]
+    system = Actor.system("govern")
+    with platform.unit() as s:  # the rule is switched off, and the next full check withdraws the issue
+        disable_derived(s, platform.lake, platform.audit, system, CODE, "id_number", ["sfzh"])
+        run = check_resource(s, platform.lake, platform.audit, system, get_resource(s, CODE))
+        assert sync_issues(s, platform.audit, system, run).withdrawn == [issue]
+    body = client.get(f"{API}/issues/{issue}", headers=token("gaj_officer")).json()
+    assert (body["status"], body["overdue"], body["actions"]) == ("withdrawn", False, [])
+    assert [(e["action"], e["to_status"]) for e in body["events"]][-1] == ("withdrawn", "withdrawn")
+    listed = client.get(f"{API}/issues?status=withdrawn", headers=token("gaj_officer")).json()
+    assert [i["id"] for i in listed["items"]] == [issue]
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "withdrawn" in schemas["IssueStatus"]["enum"]
+    assert "withdrawn" in schemas["IssueEventOut"]["properties"]["action"]["enum"]
+    portal_login("gaj_officer")
+    for lang, status, event in (
+        ("zh", "已撤销", "规则不再适用"),
+        ("en", "Withdrawn", "the rule no longer applies"),
+    ):
+        q = "?lang=en" if lang == "en" else ""
+        page = BeautifulSoup(client.get(f"/quality{q}").text, "html.parser")
+        assert status in page.select_one("#status-filter option[value=withdrawn]").get_text()
+        row = page.select_one(f"#issue-{issue} [data-status]")
+        assert (row["data-status"], row.get_text()) == ("withdrawn", status)
+        detail = BeautifulSoup(client.get(f"/quality/issues/{issue}{q}").text, "html.parser")
+        assert (
+            detail.select_one("#withdrawn-note") is not None and detail.select_one("#transition-form") is None
+        )
+        assert event in detail.select_one("#history tr[data-action=withdrawn]").get_text()

@@ -24,7 +24,9 @@ def issues(
     department: Annotated[
         str | None, typer.Option(help="Only this department's issues (code, e.g. gaj).")
     ] = None,
-    status: Annotated[str | None, typer.Option(help="open, acknowledged, fixed or verified.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="open, acknowledged, fixed, verified or withdrawn.")
+    ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only issues past their deadline.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many issues, newest first.")] = 100,
     keys: Annotated[int | None, typer.Option("--keys", help="Write every failing row of this issue.")] = None,

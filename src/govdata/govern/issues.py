@@ -2,8 +2,11 @@
 the department that provides the table, and follows open → acknowledged → fixed → verified.
 
 ``sync_issues`` turns a stored ``QualityRun`` into issues: it opens one per newly failing binding,
-refreshes the counts of the ones still failing, reopens a fixed or verified one that fails again and
-verifies (closes) every open one whose binding now passes. People move issues with ``transition``:
+refreshes the counts of the ones still failing, reopens a fixed, verified or withdrawn one that fails
+again and verifies (closes) every open one whose binding now passes. After a run of all the
+resource's effective bindings it also withdraws (closes) every unresolved issue whose binding was
+not among them — switched off, deleted, or its column gone: the data was not fixed, but the
+department no longer owes a fix for a rule that does not apply. People move issues with ``transition``:
 the providing department acknowledges and fixes, the data bureau verifies or reopens. Every change
 is an event in the issue's history and an audit record. Raises ``NotFound`` (``govern.issue.not_found``),
 ``PermissionDenied`` (another department's issue, or a bureau-only action), ``InvalidInput`` (an
@@ -32,6 +35,10 @@ from govdata.security.roles import Permission
 DEFAULT_DEADLINE_DAYS = 15
 # Statuses in which the department still owes a fix: only these can be overdue.
 PENDING = (IssueStatus.open, IssueStatus.acknowledged)
+# Statuses not yet closed by a run or the bureau: withdrawn when their binding stops applying.
+UNRESOLVED = (*PENDING, IssueStatus.fixed)
+# Closed statuses a failing run reopens.
+REOPENABLE = (IssueStatus.fixed, IssueStatus.verified, IssueStatus.withdrawn)
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,9 @@ def sync_issues(
     *,
     deadline_days: int = DEFAULT_DEADLINE_DAYS,
 ) -> SyncResult:
-    """Open, refresh, reopen and verify the issues of ``run``'s table from its checks."""
+    """Open, refresh, reopen and verify the issues of ``run``'s table from its checks; after a run of
+    all the resource's bindings (``run.all_bindings``), withdraw the unresolved issues of bindings it
+    no longer has. A partial run withdraws nothing: a binding it did not check may still apply."""
     actor.require(Permission.QUALITY_READ)
     if run.resource_id is None:
         return SyncResult()
@@ -104,7 +113,7 @@ def sync_issues(
                 result.opened.append(issue.id)
                 continue
             _refresh(issue, check, run, now)
-            if issue.status in (IssueStatus.fixed, IssueStatus.verified):
+            if issue.status in REOPENABLE:
                 before = IssueStatus(issue.status)
                 issue.status, issue.closed_at = IssueStatus.open, None
                 issue.due_at = now + dt.timedelta(days=deadline_days)
@@ -112,13 +121,38 @@ def sync_issues(
                 result.reopened.append(issue.id)
             else:
                 result.updated.append(issue.id)
-        elif issue is not None and issue.status != IssueStatus.verified:
+        elif issue is not None and issue.status in UNRESOLVED:
+            # a withdrawn issue stays withdrawn when its binding returns and passes: nothing was fixed
             before = IssueStatus(issue.status)
             issue.status, issue.closed_at, issue.updated_at = IssueStatus.verified, now, now
             _event(session, audit, actor, issue, "verified", before, run=run, failed_rows=0)
             result.verified.append(issue.id)
+    if run.all_bindings:
+        result.withdrawn = _withdraw(session, audit, actor, run, existing, set(checks), now)
     session.flush()
     return result
+
+
+def _withdraw(
+    session: Session,
+    audit: AuditLog,
+    actor: Actor,
+    run: QualityRun,
+    existing: dict[str, QualityIssue],
+    checked: set[str],
+    now: dt.datetime,
+) -> list[int]:
+    """Close the unresolved issues of ``run``'s resource whose binding the run no longer has."""
+    gone = [
+        i
+        for key, i in existing.items()
+        if key not in checked and i.resource_id == run.resource_id and i.status in UNRESOLVED
+    ]
+    for issue in gone:
+        before = IssueStatus(issue.status)
+        issue.status, issue.closed_at, issue.updated_at = IssueStatus.withdrawn, now, now
+        _event(session, audit, actor, issue, "withdrawn", before, run=run)
+    return [i.id for i in gone]
 
 
 def _refresh(issue: QualityIssue, check: QualityCheck, run: QualityRun, now: dt.datetime) -> None:

@@ -16,14 +16,15 @@ class IssueStatus(StrEnum):
     open = "open"
     acknowledged = "acknowledged"
     fixed = "fixed"
-    verified = "verified"
+    verified = "verified"  # a later run passed the binding, or the bureau verified the fix
+    withdrawn = "withdrawn"  # the binding no longer applies (disabled, deleted, its column gone)
 
 
 class QualityIssue(Base):
     """A rule binding that fails on a table, assigned to the department that provides the table.
 
     ``binding`` identifies it (``id_number(sfzh)``); one issue per table and binding: a binding that
-    fails again after it was verified reopens its issue. ``last_run`` is the newest run in which the
+    fails again after it was verified or withdrawn reopens its issue. ``last_run`` is the newest run in which the
     binding failed; its lake version is what the keys download reads.
     """
 
@@ -62,7 +63,8 @@ class QualityIssueEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("quality_issues.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(16))  # opened, acknowledged, fixed, verified, reopened
+    # opened, acknowledged, fixed, verified, reopened, withdrawn
+    action: Mapped[str] = mapped_column(String(16))
     from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     to_status: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(64))

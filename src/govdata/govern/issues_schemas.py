@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from govdata.govern.issues_models import IssueStatus
+
+# what happened to an issue; ``withdrawn``: a full run no longer had its binding (switched off,
+# deleted, or its column gone) — closed without a fix, reopened if the binding returns and fails
+EventAction = Literal["opened", "acknowledged", "fixed", "verified", "reopened", "withdrawn"]
+
 
 class IssueEventOut(BaseModel):
-    action: str
-    from_status: str | None
-    to_status: str
+    action: EventAction
+    from_status: IssueStatus | None
+    to_status: IssueStatus
     actor: str
     comment: str | None
     run_id: int | None
@@ -27,7 +34,7 @@ class IssueOut(BaseModel):
     rule: str
     columns: list[str]
     dimension: str
-    status: str
+    status: IssueStatus  # withdrawn: closed because its binding no longer applies, not because it was fixed
     department: str | None  # code of the providing department, the assignee
     department_name: str | None
     checked_rows: int
@@ -66,6 +73,7 @@ class SyncResult(BaseModel):
     updated: list[int] = []
     reopened: list[int] = []
     verified: list[int] = []
+    withdrawn: list[int] = []  # their binding no longer applies
 
 
 class ScorePoint(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govdata.db.base import Base, utcnow
@@ -24,6 +24,9 @@ class QualityRun(Base):
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     dimension_scores: Mapped[dict[str, float]] = mapped_column(JSON)
     checked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # True when the run checked every effective binding of its resource (not a chosen few): only
+    # such a run tells that a binding missing from it no longer applies (its issue is withdrawn)
+    all_bindings: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     checks: Mapped[list[QualityCheck]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="QualityCheck.id"

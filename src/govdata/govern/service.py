@@ -28,7 +28,8 @@ def check_resource(
     resource: Resource,
     bindings: Sequence[RuleBinding] | None = None,
 ) -> QualityRun:
-    """Check the resource's lake table (rules suggested from its columns unless given) and store the run."""
+    """Check the resource's lake table and store the run: against ``bindings`` when given (a partial
+    run: ``all_bindings`` False), else against every effective binding of the resource."""
     actor.require(Permission.QUALITY_READ)
     if not resource.lake_table:
         raise ValueError(f"resource {resource.code} has no lake table")
@@ -47,6 +48,7 @@ def check_resource(
         rows=report.rows,
         score=report.score,
         dimension_scores=dict(report.dimension_scores),
+        all_bindings=bindings is None,
         checks=[
             QualityCheck(
                 rule=r.binding.rule_name,
@@ -76,10 +78,17 @@ def check_resource(
 def catalog_bindings(resource: Resource, schema: pa.Schema) -> list[RuleBinding]:
     """Rules a catalogued table gets: not-null on required items, uniqueness of the key, what the
     column names suggest, the rules of bound data elements, and the stored bindings (which replace
-    or switch off derived ones) — see ``govern.quality.stored``."""
+    or switch off derived ones) — see ``govern.quality.stored``. A stored binding on a column the
+    table no longer has does not apply (derived ones follow the columns already), so one renamed
+    column does not stop the whole table's check."""
     from govdata.govern.quality.stored import effective_bindings  # it imports the catalog: late
 
-    return [e.binding for e in effective_bindings(object_session(resource), resource, schema) if e.enabled]
+    present = set(schema.names)
+    return [
+        e.binding
+        for e in effective_bindings(object_session(resource), resource, schema)
+        if e.enabled and present.issuperset(e.binding.columns)
+    ]
 
 
 def latest_runs(session: Session) -> list[QualityRun]:

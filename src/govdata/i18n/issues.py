@@ -46,8 +46,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown issue status: {status} (known: {known})",
     ),
     "govern.issue.unknown_status.hint": (
-        "按 open、acknowledged、fixed 或 verified 筛选",
-        "Filter by open, acknowledged, fixed or verified",
+        "按 open、acknowledged、fixed、verified 或 withdrawn 筛选",
+        "Filter by open, acknowledged, fixed, verified or withdrawn",
     ),
     "govern.scores.resource_unknown": ("未找到信息资源：{resource}", "No resource with code {resource}"),
     "govern.scores.resource_unknown.hint": (
@@ -96,6 +96,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "portal.quality.status.acknowledged": ("已确认", "Acknowledged"),
     "portal.quality.status.fixed": ("已整改", "Fixed"),
     "portal.quality.status.verified": ("已核验", "Verified"),
+    "portal.quality.status.withdrawn": ("已撤销", "Withdrawn"),
     "portal.quality.dimension.completeness": ("完整性", "completeness"),
     "portal.quality.dimension.validity": ("有效性", "validity"),
     "portal.quality.dimension.uniqueness": ("唯一性", "uniqueness"),
@@ -135,4 +136,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "portal.quality.event.fixed": ("标记已整改", "marked fixed"),
     "portal.quality.event.verified": ("核验关闭", "verified"),
     "portal.quality.event.reopened": ("重新打开", "reopened"),
+    "portal.quality.event.withdrawn": ("规则不再适用，撤销", "withdrawn: the rule no longer applies"),
+    "portal.quality.withdrawn_note": (
+        "该问题的规则已停用、删除，或所查字段已不在表中，问题已撤销（并非整改通过），不再计入待整改和逾期；"
+        "规则恢复后如仍不通过，问题会自动重新打开",
+        "The rule behind this issue was switched off or deleted, or its column left the table, so the "
+        "issue was withdrawn (not fixed) and no longer counts as open or overdue; if the rule comes back "
+        "and still fails, the issue reopens by itself",
+    ),
 }

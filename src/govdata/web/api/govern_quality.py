@@ -58,7 +58,9 @@ def list_issues(
     session: SessionDep,
     actor: Reader,
     department: str | None = None,
-    status: str | None = None,
+    status: Annotated[
+        str | None, Query(description="open, acknowledged, fixed, verified or withdrawn")
+    ] = None,
     overdue: bool | None = None,
     resource: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
