@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -120,3 +121,35 @@ def browser() -> Iterator[object]:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """``new_page()`` → a page in a fresh context (its own cookies: one signed-in user each)."""
+    contexts = []
+
+    def make() -> Any:
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Any) -> Any:
+    """One page in a fresh context."""
+    return new_page()
+
+
+def sign_in(page: Any, server: Server, username: str) -> None:
+    """Log ``username`` in through the login form and wait for the overview."""
+    page.goto(f"{server.url}/login")
+    page.fill("#username", username)
+    page.fill("#password", server.password)
+    page.click("#login-submit")
+    page.wait_for_url(f"{server.url}/")

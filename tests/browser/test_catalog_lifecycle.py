@@ -3,42 +3,16 @@ an item row) and submits it; the bureau approves and publishes it; then catalog 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Server
+from tests.browser.conftest import Server, sign_in
 
 pytestmark = pytest.mark.browser
 
 CODE = "330100/1010/gaj-0900"
 NAME = "消防安全重点单位名录"
-
-
-@pytest.fixture
-def new_page(browser: Any) -> Iterator[Any]:
-    """``new_page()`` → a page in a fresh context (its own cookies: one signed-in user each)."""
-    contexts = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sign_in(page: Any, server: Server, username: str) -> None:
-    page.goto(f"{server.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", server.password)
-    page.click("#login-submit")
-    page.wait_for_url(f"{server.url}/")
 
 
 def test_file_submit_review_publish_and_find(new_page: Any, server: Server) -> None:

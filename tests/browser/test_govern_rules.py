@@ -4,7 +4,6 @@ adds the binding and sees it in the table — and after a reload."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -14,8 +13,7 @@ from pydantic import SecretStr
 from govdata.config import Settings
 from govdata.i18n import text
 from govdata.runtime import Platform
-from tests.browser.conftest import SECRET, Server
-from tests.browser.test_catalog_lifecycle import sign_in
+from tests.browser.conftest import SECRET, Server, sign_in
 from tests.govern.quality_seed import CODE, people_with_defects, publish
 
 pytestmark = pytest.mark.browser
@@ -28,15 +26,6 @@ def seeded(server: Server) -> None:
         publish(platform, people_with_defects(40, bad_ids=3))
     finally:
         platform.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    yield tab
-    context.close()
 
 
 def test_add_a_binding_and_see_it(page: Any, server: Server, seeded: None) -> None:

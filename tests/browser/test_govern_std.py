@@ -5,7 +5,6 @@ the page opts in)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -15,8 +14,7 @@ from pydantic import SecretStr
 from govdata.config import Settings
 from govdata.i18n import text
 from govdata.runtime import Platform
-from tests.browser.conftest import SECRET, Server
-from tests.browser.test_catalog_lifecycle import sign_in
+from tests.browser.conftest import SECRET, Server, sign_in
 from tests.govern.std_seed import CODE, publish
 
 pytestmark = pytest.mark.browser
@@ -32,15 +30,6 @@ def seeded(server: Server) -> None:
 
 
 SECRET_KEY = SecretStr(SECRET)
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    yield tab
-    context.close()
 
 
 def test_edit_a_normalizer_save_and_run(page: Any, server: Server, seeded: None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -12,8 +11,7 @@ from pydantic import SecretStr
 from govdata.config import Settings
 from govdata.govern.lineage import ColumnEdge, record_lineage
 from govdata.runtime import Platform
-from tests.browser.conftest import SECRET, Server
-from tests.browser.test_catalog_lifecycle import sign_in
+from tests.browser.conftest import SECRET, Server, sign_in
 
 pytestmark = pytest.mark.browser
 SRC, RAW, STD = "source:gaj/人口库/rk", "raw.gaj.rk_web", "std.gaj.rk_web"
@@ -30,15 +28,6 @@ def seeded(server: Server) -> None:
                            column_edges=[ColumnEdge(RAW, "sfzh", STD, "sfzh", "id_number_18")])  # fmt: skip
     finally:
         platform.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    yield tab
-    context.close()
 
 
 def test_click_a_node_to_recentre_the_graph(page: Any, server: Server, seeded: None) -> None:

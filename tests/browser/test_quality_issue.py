@@ -3,7 +3,6 @@ trend chart), acknowledges it and marks it fixed with comments; the bureau verif
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,8 +14,7 @@ from govdata.govern.issues import sync_issues
 from govdata.govern.service import check_resource
 from govdata.runtime import Platform
 from govdata.security.actor import Actor
-from tests.browser.conftest import SECRET, Server
-from tests.browser.test_catalog_lifecycle import sign_in
+from tests.browser.conftest import SECRET, Server, sign_in
 from tests.govern.quality_seed import CODE, people_with_defects, publish
 
 pytestmark = pytest.mark.browser
@@ -34,22 +32,6 @@ def issue_id(server: Server) -> int:
             return sync_issues(s, platform.audit, system, run).opened[0]
     finally:
         platform.close()
-
-
-@pytest.fixture
-def new_page(browser: Any) -> Iterator[Any]:
-    contexts = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def _status(page: Any) -> str:
