@@ -13,6 +13,7 @@ from tests.govern.quality_seed import CODE, REF, people_with_defects, publish
 
 from govdata.catalog import get_resource
 from govdata.govern import BindingIn
+from govdata.govern.issue_keys import issue_keys
 from govdata.govern.issues import issue_detail, list_issues, sync_issues, transition
 from govdata.govern.issues_models import QualityIssue
 from govdata.govern.issues_schemas import SyncResult
@@ -196,3 +197,28 @@ def test_withdrawn_issues_are_neither_open_nor_overdue(platform: Platform, faili
         overdue = list_issues(s, bureau, overdue=True).items
         assert [i.binding for i in overdue] == ["not_null(xm)"]
         assert [i.binding for i in list_issues(s, bureau, overdue=False).items] == [ID]
+
+
+def test_the_keys_of_a_withdrawn_issue_are_those_its_binding_failed(platform: Platform, failing: int) -> None:
+    """The download reruns the binding with the parameters its check kept: a deleted ``length``
+    binding (max 1 character) still names every name longer than that, not a parameterless rerun."""
+    officer = _actor(platform, "gaj_officer")
+    with platform.unit() as s:
+        length = add_binding(
+            s,
+            platform.lake,
+            platform.audit,
+            officer,
+            CODE,
+            BindingIn(rule="length", columns=["xm"], params={"max": 1}),
+        )
+    _check(platform)
+    issue_id = _issues(platform)["length(xm)"][0]
+    with platform.unit() as s:
+        failed = s.get(QualityIssue, issue_id).failed_rows  # type: ignore[union-attr]
+        delete_binding(s, platform.audit, officer, CODE, _id(length))
+    assert _check(platform).withdrawn == [issue_id]
+    with platform.unit() as s:
+        download = issue_keys(s, platform.lake, platform.audit, officer, issue_id)
+    assert failed > 0 and download.rows == failed
+    assert set(download.table.column("failure_reason").to_pylist()) == {"too_long"}

@@ -70,7 +70,7 @@ def issue_keys(session: Session, lake: Lake, audit: AuditLog, actor: Actor, issu
     assert resource is not None and run is not None  # foreign keys
     ref = TableRef.parse(issue.table_key)
     schema = lake.dataset(ref, run.lake_version).schema
-    binding = _binding(resource, schema, issue.rule, list(issue.columns))
+    binding = _binding(resource, schema, run, issue.rule, list(issue.columns))
     keys = [SOURCE_ROW] if SOURCE_ROW in schema.names else []
     if resource.key_column and resource.key_column not in keys:
         keys.append(resource.key_column)
@@ -92,8 +92,16 @@ def issue_keys(session: Session, lake: Lake, audit: AuditLog, actor: Actor, issu
     return KeysDownload(filename=f"quality-issue-{issue.id}-keys.csv", table=table)
 
 
-def _binding(resource: Resource, schema: pa.Schema, rule: str, columns: list[str]) -> RuleBinding:
-    """The binding as the check ran it (with its parameters), found among the resource's defaults."""
+def _binding(
+    resource: Resource, schema: pa.Schema, run: QualityRun, rule: str, columns: list[str]
+) -> RuleBinding:
+    """The binding as the run checked it, with the parameters the check kept — the one that failed
+    most rows when two bindings of the rule share the columns, as ``sync_issues`` chooses. A check
+    stored before parameters were kept is matched among the resource's effective bindings."""
+    mine = [c for c in run.checks if c.rule == rule and list(c.columns) == columns]
+    check = max(mine, key=lambda c: c.failed_rows, default=None)
+    if check is not None and check.params is not None:
+        return RuleBinding(rule, tuple(columns), dict(check.params))
     for b in catalog_bindings(resource, schema):
         if b.rule_name == rule and list(b.columns) == columns:
             return b

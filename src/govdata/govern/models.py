@@ -47,6 +47,8 @@ class QualityCheck(Base):
     failed_rows: Mapped[int]
     reasons: Mapped[dict[str, int]] = mapped_column(JSON)
     samples: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    # the binding's parameters as it ran; None for checks stored before they were kept
+    params: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
 
     run: Mapped[QualityRun] = relationship(back_populates="checks")
 

@@ -58,6 +58,7 @@ def check_resource(
                 failed_rows=r.failed_rows,
                 reasons=dict(r.reasons),
                 samples=_masked_samples(r.samples, masks),
+                params=dict(r.binding.params),
             )
             for r in report.results
         ],
