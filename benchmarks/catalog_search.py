@@ -65,6 +65,7 @@ QUERIES: list[tuple[str, str, dict[str, str]]] = [
     ("broad 2 chars", "信息", {}),
     ("2 words", "不动产 抵押", {}),
     ("item only", "驾驶证号", {}),
+    ("pinyin initials", "hydj", {}),
     ("+ department", "婚姻", {"department": "d007"}),
     ("no text, filter", "", {"share_type": "unconditional"}),
     ("no text", "", {}),

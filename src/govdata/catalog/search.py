@@ -2,8 +2,8 @@
 
 ``search`` ANDs the words of a query (split on spaces); a word is found when one field of a resource
 holds it (see ``catalog.search_index``). Hits rank by where each word occurs — resource name (100) >
-item (10) > summary (1), summed over the words (code and tags are found, not ranked) — then by
-shorter name, then code. Without words the listing is by department, then code. Facet counts
+the name's pinyin initials (50, a word of letters only) > item (10) > summary (1), summed over the
+words (code and tags are found, not ranked) — then by shorter name, then code. Without words the listing is by department, then code. Facet counts
 (department, category, share_type, open_type, update_cycle, format) and the total are exact and
 those of the whole filtered set, not of one page.
 
@@ -55,7 +55,7 @@ from govdata.security.roles import Permission
 MAX_QUERY = 100  # characters
 MAX_TERMS = 8
 FACETS = ("department", "category", "share_type", "open_type", "update_cycle", "format")
-_WEIGHTS = {"name": 100, "items": 10, "summary": 1, "other": 0}
+_WEIGHTS = {"name": 100, "initials": 50, "items": 10, "summary": 1, "other": 0}
 _FACT_COLUMNS = ("resource_id", "published", *FACET_COLUMNS, "name_len", "code")
 
 

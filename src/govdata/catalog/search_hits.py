@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from govdata.catalog.search_index import FIELDS, INDEX_TABLE, is_postgres
 from govdata.catalog.search_postings import POSTINGS_TABLE, SHIFT
-from govdata.catalog.search_text import Atom, fts5_query
+from govdata.catalog.search_text import Atom, fts5_query, spelled
 
 _FROM = f"FROM {POSTINGS_TABLE} WHERE"
 Hits = dict[tuple[int, str], pa.Array]  # (word number, field) → which of the ids hold the word there
@@ -40,7 +40,10 @@ def hits(session: Session, ids: pa.Array, words: list[list[Atom]]) -> Hits:
     sql = text(f"SELECT group_concat(rowid) FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :q")  # noqa: S608
     for i, word in enumerate(words):
         for field in FIELDS:
-            found = session.execute(sql, {"q": fts5_query(word, (field,))}).scalar()
+            if field == "initials" and not spelled(word):  # only letters can be pinyin initials
+                found = None
+            else:
+                found = session.execute(sql, {"q": fts5_query(word, (field,))}).scalar()
             out[i, field] = pc.is_in(ids, value_set=_parse([found] if found else []))
     return out
 

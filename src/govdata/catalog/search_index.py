@@ -1,19 +1,20 @@
 """The catalog's full-text index: Chinese bigrams per field, kept beside the catalog tables.
 
 The text is cut into tokens by ``catalog.search_text`` (Chinese bigrams plus each run's last
-character, other words whole).
+character, other words whole; a name's pinyin initials).
 
-One index row per resource holds the tokens of four fields, each searchable on its own so that a
+One index row per resource holds the tokens of five fields, each searchable on its own so that a
 search can tell where a word occurs without reading any text: ``name``, ``items`` (item names and
-columns), ``summary`` and ``other`` (code and tags: found, never ranked). Beside it, one row of
+columns), ``summary``, ``other`` (code and tags: found, never ranked) and ``initials`` (the pinyin
+initials of the name's Chinese runs). Beside it, one row of
 *facts* per resource (``catalog_search_facts``: published or not, department, the five vocabulary
 facets, name length and code) is what search counts, filters and orders by (in memory, see
 ``catalog.search``); ``catalog_search_meta`` holds the index version and a generation token that
 every write to the index (and the delete trigger) replaces, so readers know when to reread the facts:
 
-- SQLite: an FTS5 table ``catalog_search(name, items, summary, other)`` (``unicode61`` tokenizer over
+- SQLite: an FTS5 table ``catalog_search(name, items, summary, other, initials)`` (``unicode61`` tokenizer over
   the space-joined tokens, ``rowid`` = resource id);
-- PostgreSQL: a table per field, ``catalog_search_name`` … ``catalog_search_other``, of one
+- PostgreSQL: a table per field, ``catalog_search_name`` … ``catalog_search_initials``, of one
   ``tsvector`` per resource, built from the tokens as a literal (no text-search parser or locale
   involved), and derived from them the inverted lists of ``catalog.search_postings`` (per token and
   field: the resources holding it and where), which is what a search reads — one row per token
@@ -43,13 +44,13 @@ from sqlalchemy.orm import Session
 from govdata.catalog import search_postings as postings
 from govdata.catalog.models import Item, Resource, ResourceStatus
 from govdata.catalog.search_postings import POSTINGS_TABLE
-from govdata.catalog.search_text import tokens
+from govdata.catalog.search_text import initials, tokens
 
-INDEX_VERSION = 4  # bump when the index's structure or its text changes: indexes are rebuilt at first use
+INDEX_VERSION = 5  # bump when the index's structure or its text changes: indexes are rebuilt at first use
 INDEX_TABLE = "catalog_search"
 FACTS_TABLE = "catalog_search_facts"
 META_TABLE = "catalog_search_meta"
-FIELDS = ("name", "items", "summary", "other")
+FIELDS = ("name", "items", "summary", "other", "initials")
 FACET_COLUMNS = ("department_id", "category", "share_type", "open_type", "update_cycle", "format")
 _BATCH = 2000
 _PG_LOCK = 4_011_980_917  # advisory lock key: one session creates the index at a time
@@ -254,14 +255,14 @@ def _write(session: Session, ids: Iterable[int], with_postings: bool = True) -> 
     vectors: dict[str, list[tuple[int, str]]] = {f: [] for f in FIELDS}  # (resource id, tsvector)
     for rid, code, name, summary, tags, status, *facets in heads:
         fields = {
-            "name": name,
-            "items": "\n".join(item_text[rid]),
-            "summary": summary,
-            "other": f"{code} {' '.join(tags or [])}",
+            "name": tokens(name),
+            "items": tokens("\n".join(item_text[rid])),
+            "summary": tokens(summary or ""),
+            "other": tokens(f"{code} {' '.join(tags or [])}"),
+            "initials": initials(name),
         }
         doc: dict[str, object] = {"rid": rid}
-        for field, value in fields.items():
-            toks = tokens(value or "")
+        for field, toks in fields.items():
             doc[field] = _pg_vector(toks) if pg else " ".join(toks)
             vectors[field].append((rid, str(doc[field])))
         docs.append(doc)

@@ -4,8 +4,12 @@ Text is normalised (NFKC, lower case) and cut into runs: a run of Chinese charac
 overlapping bigrams followed by its last character alone (婚姻登记 → 婚姻 姻登 登记 记), any other run
 of letters or digits one word. A query run of two or more Chinese characters is then the phrase of its
 bigrams — an exact substring match — and a single character (or a word) is a prefix match, so 1- and
-2-character queries, the common case in Chinese, use the index like longer ones. Pure functions; raise
-nothing.
+2-character queries, the common case in Chinese, use the index like longer ones.
+
+Pinyin initials (``initials``): a Chinese run also stands for the first letters of its characters'
+readings (婚姻登记信息 → hydjxx, readings in context by ``pypinyin``: 银行行长 → yhhz), indexed as every
+suffix of two letters or more, so that a query word of letters — a prefix match — finds them
+anywhere in the run: hydj and djxx both find 婚姻登记信息. Pure functions; raise nothing.
 """
 
 from __future__ import annotations
@@ -42,6 +46,28 @@ def tokens(value: str) -> list[str]:
         out.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
         out.append(cjk[-1])
     return out
+
+
+def initials(value: str) -> list[str]:
+    """Pinyin-initials tokens of ``value``: per Chinese run, every suffix (two letters or more) of its
+    characters' initials; characters without a reading are left out."""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries take ~50 MB: loaded where names are indexed
+
+    out: list[str] = []
+    for cjk, _ in _RUN.findall(normalize(value)):
+        if not cjk:
+            continue
+        readings = lazy_pinyin(cjk, style=Style.FIRST_LETTER, errors="ignore")
+        letters = "".join(
+            first for r in readings if (first := unicodedata.normalize("NFKD", r)[:1]).isascii()
+        )
+        out.extend(letters[i:] for i in range(len(letters) - 1))
+    return [t for t in out if t.isalpha()]
+
+
+def spelled(word: Sequence[Atom]) -> bool:
+    """Whether ``word`` (its atoms) could be pinyin initials: letters only, no Chinese."""
+    return all(a.prefix and a.tokens[0].isascii() and a.tokens[0].isalpha() for a in word)
 
 
 def atoms(term: str) -> list[Atom]:
