@@ -117,9 +117,12 @@ def _date_match(t: str) -> str:
         )
 
     general = f"regexp_extract({t}, {quote_literal(_DATE)}, ['y', 'm1', 'd1', 'm2', 'd2', 'm3', 'd3'])"
+    # the plain byte-length and separator tests keep each regular expression to the rows it can match
+    # (a CASE runs a branch's condition only on the rows no earlier branch took)
     return (
-        f"CASE WHEN regexp_full_match({t}, '[0-9]{{8}}') THEN {fixed(5, 7)} "
-        f"WHEN regexp_full_match({t}, '[0-9]{{4}}[-/.][0-9]{{2}}[-/.][0-9]{{2}}(?:[ T].*)?') THEN {fixed(6, 9)} "
+        f"CASE WHEN strlen({t}) = 8 AND regexp_full_match({t}, '[0-9]{{8}}') THEN {fixed(5, 7)} "
+        f"WHEN strlen({t}) >= 10 AND substr({t}, 5, 1) IN ('-', '/', '.') "
+        f"AND regexp_full_match({t}, '[0-9]{{4}}[-/.][0-9]{{2}}[-/.][0-9]{{2}}(?:[ T].*)?') THEN {fixed(6, 9)} "
         f"ELSE {general} END"
     )
 
@@ -215,7 +218,13 @@ def normalized_select(columns: Sequence[ToNormalize], params: Params, source: st
         layers[0].append(f"{text} AS {r}")
         # most values hold no full-width character and no blank at either end: for them one regular
         # expression stands in for the width check, the three translations and the trim check
-        layers[0].append(f"regexp_matches({text}, {quote_literal(_DIRTY)}) AS {x}")
+        # (an ASCII value is judged by its end characters alone, which saves the expression: every
+        # ASCII blank is at most U+0020, and a control character there only takes the full path)
+        dirty = f"regexp_matches({text}, {quote_literal(_DIRTY)})"
+        layers[0].append(
+            f"CASE WHEN strlen({text}) = length({text}) THEN ascii({text}) <= 32 OR ascii(right({text}, 1)) <= 32 "
+            f"ELSE {dirty} END AS {x}"
+        )
         layers[1].append(
             f"CASE WHEN {x} THEN strlen({r}) <> length({r}) AND regexp_matches({r}, '{_ANY_FULL}') "
             f"ELSE false END AS {w}"
