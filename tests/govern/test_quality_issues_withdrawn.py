@@ -53,6 +53,19 @@ def _actor(platform: Platform, username: str) -> Actor:
         return actor_for(user)
 
 
+def _add_length(platform: Platform, officer: Actor, column: str, most: int) -> BindingOut:
+    """A stored ``length`` binding: at most ``most`` characters in ``column``."""
+    with platform.unit() as s:
+        return add_binding(
+            s,
+            platform.lake,
+            platform.audit,
+            officer,
+            CODE,
+            BindingIn(rule="length", columns=[column], params={"max": most}),
+        )
+
+
 def _id(binding: BindingOut) -> int:
     assert binding.id is not None  # a stored binding
     return binding.id
@@ -145,23 +158,8 @@ def test_a_deleted_stored_binding_and_a_column_that_left_withdraw_their_issues(
     platform: Platform, failing: int
 ) -> None:
     officer = _actor(platform, "gaj_officer")
-    with platform.unit() as s:
-        length = add_binding(
-            s,
-            platform.lake,
-            platform.audit,
-            officer,
-            CODE,
-            BindingIn(rule="length", columns=["xm"], params={"max": 1}),
-        )
-        add_binding(
-            s,
-            platform.lake,
-            platform.audit,
-            officer,
-            CODE,
-            BindingIn(rule="length", columns=["lxdh"], params={"max": 3}),
-        )
+    length = _add_length(platform, officer, "xm", 1)
+    _add_length(platform, officer, "lxdh", 3)
     opened = _check(platform).opened
     issues = _issues(platform)
     assert sorted(opened) == sorted([issues["length(xm)"][0], issues["length(lxdh)"][0]])
@@ -203,15 +201,7 @@ def test_the_keys_of_a_withdrawn_issue_are_those_its_binding_failed(platform: Pl
     """The download reruns the binding with the parameters its check kept: a deleted ``length``
     binding (max 1 character) still names every name longer than that, not a parameterless rerun."""
     officer = _actor(platform, "gaj_officer")
-    with platform.unit() as s:
-        length = add_binding(
-            s,
-            platform.lake,
-            platform.audit,
-            officer,
-            CODE,
-            BindingIn(rule="length", columns=["xm"], params={"max": 1}),
-        )
+    length = _add_length(platform, officer, "xm", 1)
     _check(platform)
     issue_id = _issues(platform)["length(xm)"][0]
     with platform.unit() as s:
