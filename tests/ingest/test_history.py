@@ -51,7 +51,11 @@ def test_versions_and_rows_as_they_stood(
     assert then["version"] == 0 and now["version"] == 1
     assert now["total"] == then["total"] + 1
     with platform.sessions() as s:
-        reads = s.scalars(select(AuditRecord).where(AuditRecord.action == "ingest.time_travel_read")).all()
+        reads = s.scalars(
+            select(AuditRecord)
+            .where(AuditRecord.action == "ingest.time_travel_read")
+            .order_by(AuditRecord.seq)
+        ).all()
     assert len(reads) == 2 and reads[0].actor == "gaj_officer"
 
 

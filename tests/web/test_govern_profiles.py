@@ -25,7 +25,9 @@ def people(platform: Platform, org: Org) -> None:
 
 def _audited(platform: Platform, action: str) -> list[AuditRecord]:
     with platform.sessions() as s:
-        return list(s.scalars(select(AuditRecord).where(AuditRecord.action == action)))
+        return list(
+            s.scalars(select(AuditRecord).where(AuditRecord.action == action).order_by(AuditRecord.seq))
+        )
 
 
 def test_refresh_then_read_by_role(

@@ -90,7 +90,9 @@ def test_add_override_disable_and_audit(
         run = check_resource(s, platform.lake, platform.audit, Actor.system("t"), resource)
         failed = {c.rule: c.failed_rows for c in run.checks}
         assert "id_number" not in failed and failed["length"] > 0
-        saved = s.scalars(sa.select(AuditRecord).where(AuditRecord.action == "quality.rule_saved")).all()
+        saved = s.scalars(
+            sa.select(AuditRecord).where(AuditRecord.action == "quality.rule_saved").order_by(AuditRecord.seq)
+        ).all()
         assert len(saved) == 2 and saved[0].actor == "gaj_officer"
     on = client.put(
         f"{BINDINGS}/{off.json()['id']}", headers=officer, json={"rule": "id_number", "columns": ["sfzh"]}
