@@ -63,3 +63,16 @@ def publish(platform: Platform, table: pa.Table, lake_table: str = REF.key) -> N
             ),
         )
         publish_resource(s, platform.audit, system, CODE)
+
+
+def publish_with_mobile(platform: Platform) -> None:
+    """gaj's people table (4 bad IDs, 3 blank names), its phone column bound to the mobile element."""
+    import sqlalchemy as sa
+
+    from govdata.catalog.models import Item
+    from govdata.govern import seed_library
+
+    publish(platform, people_with_defects(50, bad_ids=4, blank_names=3))
+    with platform.unit() as s:
+        seed_library(s, platform.audit)
+        s.execute(sa.update(Item).where(Item.column == "lxdh").values(element="mobile"))

@@ -11,8 +11,6 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from govdata.catalog import get_resource
-from govdata.catalog.models import Item
-from govdata.govern.library_seed import seed_library
 from govdata.govern.models import DataElement
 from govdata.govern.quality.stored import _element_params
 from govdata.govern.service import catalog_bindings, check_resource
@@ -20,7 +18,7 @@ from govdata.runtime import Platform
 from govdata.security.actor import Actor
 from govdata.security.models import AuditRecord
 from tests.conftest import Org
-from tests.govern.quality_seed import CODE, REF, people_with_defects, publish
+from tests.govern.quality_seed import CODE, REF, publish_with_mobile
 
 API = "/api/v1/govern/rules"
 BINDINGS = f"{API}/resources/{CODE}/bindings"
@@ -29,10 +27,7 @@ BINDINGS = f"{API}/resources/{CODE}/bindings"
 @pytest.fixture
 def people(platform: Platform, org: Org) -> None:
     """gaj's people table (4 bad IDs, 3 blank names), its phone column bound to the mobile element."""
-    publish(platform, people_with_defects(50, bad_ids=4, blank_names=3))
-    with platform.unit() as s:
-        seed_library(s, platform.audit)
-        s.execute(sa.update(Item).where(Item.column == "lxdh").values(element="mobile"))
+    publish_with_mobile(platform)
 
 
 def _by(rows: list[dict[str, object]]) -> dict[tuple[str, tuple[str, ...]], dict[str, object]]:

@@ -14,14 +14,13 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from govdata.catalog import get_resource
-from govdata.catalog.models import Item
-from govdata.govern import recheck_resource, seed_library
+from govdata.govern import recheck_resource
 from govdata.govern.service import catalog_bindings
 from govdata.runtime import Platform
 from govdata.security.actor import Actor
 from govdata.security.models import AuditRecord
 from tests.conftest import Org
-from tests.govern.quality_seed import CODE, REF, people_with_defects, publish
+from tests.govern.quality_seed import CODE, REF, publish_with_mobile
 
 PAGE = f"/govern/rules/{quote(CODE)}"
 HX = {"HX-Request": "true"}
@@ -31,10 +30,7 @@ Login = Callable[[str], str]
 @pytest.fixture
 def people(platform: Platform, org: Org) -> None:
     """gaj's people table (4 bad IDs, 3 blank names), its phone column bound to the mobile element."""
-    publish(platform, people_with_defects(50, bad_ids=4, blank_names=3))
-    with platform.unit() as s:
-        seed_library(s, platform.audit)
-        s.execute(sa.update(Item).where(Item.column == "lxdh").values(element="mobile"))
+    publish_with_mobile(platform)
 
 
 def _soup(html: str) -> BeautifulSoup:
