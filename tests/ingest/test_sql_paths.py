@@ -226,12 +226,9 @@ def test_the_reflection_keeps_columns_types_and_primary_key(people: tuple[str, s
     _, url, name = people
     sql = SqlConnector()
     cfg = sql.parse_config({"url": url, "table": name})
-    engine = sql._engine(cfg)
-    try:
+    with sql._engine(cfg) as engine:
         lean = sql._reflect(engine, cfg)
         full = Table(name, MetaData(), autoload_with=engine)
-    finally:
-        engine.dispose()
     assert sql._layout(lean)[0] == sql._layout(full)[0]
     assert [c.name for c in lean.primary_key.columns] == [c.name for c in full.primary_key.columns] == ["id"]
     assert [c.nullable for c in lean.columns] == [c.nullable for c in full.columns]
@@ -260,6 +257,30 @@ def test_cursor_reads_stay_on_connectorx_with_a_typed_literal(people: tuple[str,
     assert path(ReadRequest(where_equals=(("id", 42),))) == other
     if backend == "postgresql":  # a zoned timestamp is not written as a literal
         assert path(ReadRequest(cursor_column="seen_tz", cursor_value=T0.replace(tzinfo=dt.UTC))) == other
+
+
+def test_adbc_reads_a_typed_cursor_without_parameters(people: tuple[str, str, str]) -> None:
+    """A query without parameters is one ADBC reads through COPY: a typed cursor is written as a
+    literal there too; a text cursor and a lookup stay bound."""
+    from govdata.ingest.connectors.sql import SqlConnector
+    from govdata.ingest.connectors.sql_fast import select_text
+
+    backend, url, name = people
+    sql = SqlConnector()
+    cfg = sql.parse_config({"url": url, "table": name})
+
+    def query(request: ReadRequest) -> tuple[str, list[Any]]:
+        with sql._source(cfg) as source:
+            return select_text(sql.plan(cfg, source.table, source.engine.dialect, request), bind=True)
+
+    text_, params = query(ReadRequest(cursor_column="seen", cursor_value=T0))  # less CURSOR_OVERLAP
+    assert params == [] and "seen >= TIMESTAMP '2024-01-01 07:59:59.000000'" in text_.replace(
+        '"', ""
+    ).replace("`", "")
+    assert query(ReadRequest(cursor_column="code", cursor_value="00042X"))[1] == ["00042X"]
+    assert query(ReadRequest(where_equals=(("id", 42),)))[1] == [42]
+    rows = _read(url, name, ReadRequest(cursor_column="seen", cursor_value=T0 + dt.timedelta(minutes=70)))
+    assert sorted(rows.column("id").to_pylist()) == list(range(210, N + 1))  # the boundary's rows included
 
 
 def test_literals_are_formatted_from_typed_values_only() -> None:

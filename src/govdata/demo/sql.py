@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from govdata.demo.tables import Col, TableSpec
 from govdata.errors import InvalidInput, TransientError
+from govdata.ingest import close_source_connections
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 MARIADB_URL = "mysql+pymysql://root@127.0.0.1:3306"
@@ -177,6 +178,7 @@ class MariadbTarget(Target):
         database = container(spec.dept, self.namespace)
         with self.con.cursor() as cur:
             if database not in self.databases:
+                close_source_connections()  # a kept connection would sit in the dropped database
                 cur.execute(f"DROP DATABASE IF EXISTS `{database}`")
                 cur.execute(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
                 self.databases.add(database)
@@ -204,6 +206,7 @@ def drop(kind: str, url: str, depts: list[str], namespace: str | None) -> None:
             pg.con.execute(f"DROP SCHEMA IF EXISTS {container(dept, namespace)} CASCADE")
         pg.close()
     elif kind == "mariadb":
+        close_source_connections()  # a kept connection would sit in a dropped database
         my = MariadbTarget(url, namespace)
         with my.con.cursor() as cur:
             for dept in depts:

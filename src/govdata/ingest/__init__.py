@@ -14,6 +14,7 @@ from govdata.ingest.connectors import (
     register_connector,
     register_from,
 )
+from govdata.ingest.connectors.sql_pool import clear as close_source_connections
 from govdata.ingest.encoding import detect_encoding
 from govdata.ingest.models import IngestRun, RunStatus, Source, SourceStatus, SourceTable
 from govdata.ingest.quarantine import quarantine_rows
@@ -40,6 +41,7 @@ __all__ = [
     "Source",
     "SourceStatus",
     "SourceTable",
+    "close_source_connections",
     "connector_names",
     "decrypt_secret",
     "detect_encoding",

@@ -30,6 +30,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from govdata.errors import InvalidInput, TransientError
+from govdata.ingest.connectors import sql_pool
 from govdata.ingest.connectors.base import Capabilities, Connector, ConnectorConfig, ReadRequest, clean_names
 from govdata.ingest.connectors.sql_types import Converter, arrow_type, coerce, is_integer, reflect
 
@@ -134,8 +135,10 @@ class SqlConnector(Connector):
         from govdata.ingest.connectors.sql_fast import EarlyConnection
 
         url = engine_url(cfg.url)
-        # pooled: the read reuses the connection the reflection opened (MySQL's handshake is ~25 ms)
-        pin = _Opened(create_engine(url, pool_size=1))
+        # the read reuses the connection the reflection opened (MySQL's handshake is ~25 ms); a
+        # server's engine also outlives the load, for the source's next one (sql_pool)
+        kept = sql_pool.pooled(url)
+        pin = _Opened(sql_pool.engine(url) if kept else create_engine(url, pool_size=1))
         if url.get_backend_name() == "postgresql" and cfg.engine in ("auto", "adbc"):
             pin.early = EarlyConnection(_libpq(url))  # opens while the table is reflected
         self._open[key] = pin
@@ -145,7 +148,8 @@ class SqlConnector(Connector):
             del self._open[key]
             if pin.early is not None:
                 pin.early.close()
-            pin.engine.dispose()
+            if not kept:
+                pin.engine.dispose()
 
     @contextmanager
     def _source(self, cfg: SqlConfig) -> Iterator[_Opened]:
@@ -156,17 +160,24 @@ class SqlConnector(Connector):
                 pin.table = self._reflect(pin.engine, cfg)
             yield pin
             return
-        engine = self._engine(cfg)
-        try:
+        with self._engine(cfg) as engine:
             yield _Opened(engine, self._reflect(engine, cfg))
-        finally:
-            engine.dispose()
 
-    def _engine(self, cfg: SqlConfig) -> Any:
+    @contextmanager
+    def _engine(self, cfg: SqlConfig) -> Iterator[Any]:
+        """The server's kept engine (``sql_pool``), else one made for the block and disposed after it."""
         from sqlalchemy import create_engine
         from sqlalchemy.pool import NullPool
 
-        return create_engine(engine_url(cfg.url), poolclass=NullPool)
+        url = engine_url(cfg.url)
+        if sql_pool.pooled(url):
+            yield sql_pool.engine(url)
+            return
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
     def _reflect(self, engine: Any, cfg: SqlConfig) -> Any:
         return reflect(engine, cfg.table, cfg.schema_, _safe_url(cfg.url))
@@ -187,14 +198,12 @@ class SqlConnector(Connector):
         from sqlalchemy.exc import OperationalError
 
         cfg = self.parse_config(config)
-        engine = self._engine(cfg)
-        try:
-            inspector = inspect(engine)
-            return sorted(inspector.get_table_names(schema=cfg.schema_))
-        except OperationalError as exc:
-            raise TransientError("ingest.source_unavailable", source=_safe_url(cfg.url)) from exc
-        finally:
-            engine.dispose()
+        with self._engine(cfg) as engine:
+            try:
+                inspector = inspect(engine)
+                return sorted(inspector.get_table_names(schema=cfg.schema_))
+            except OperationalError as exc:
+                raise TransientError("ingest.source_unavailable", source=_safe_url(cfg.url)) from exc
 
     def plan(self, cfg: SqlConfig, table: Any, dialect: Any, request: ReadRequest | None) -> Plan:
         """Resolve ``request`` (lake column names, raw values) against the reflected ``table``."""
@@ -279,7 +288,7 @@ class SqlConnector(Connector):
                 detail="engine: connectorx needs PostgreSQL or MySQL",
             )
         if engine == "connectorx" and not all(
-            value is None or (op == ">=" and sql_fast.literal_safe(value)) for _, op, value, _ in plan.filters
+            value is None or sql_fast.inline(op, value) for _, op, value, _ in plan.filters
         ):  # connectorx cannot bind; only a typed cursor is written into its SQL (``sql_fast.literal``)
             engine = "adbc" if plan.backend == "postgresql" else "sqlalchemy"
         return engine
