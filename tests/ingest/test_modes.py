@@ -223,8 +223,13 @@ def test_logical_copies_nothing_and_queries_in_place(
             query_in_place(session, st, KEY, {"id": 2})
         assert info.value.code == "ingest.lookup_unsupported"
         return
-    found = query_in_place(session, st, KEY, {"id": 2}, columns=["name"])
+    calls: list[str] = []
+    real = SqlConnector._reflect
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SqlConnector, "_reflect", lambda s, e, c: calls.append(c.table) or real(s, e, c))
+        found = query_in_place(session, st, KEY, {"id": 2}, columns=["name"])
     assert found.to_pylist() == [{"name": "b"}]
+    assert len(calls) == 1  # the lookup's columns are checked on the reflection its read uses
 
 
 @pytest.mark.parametrize("column_type", ["timestamptz", "timestamp", "bigint"])

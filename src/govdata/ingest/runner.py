@@ -335,32 +335,33 @@ def query_in_place(
     cfg = connector.parse_config(source_config(source, secret_key))
     pairs = tuple(where_equals.items() if isinstance(where_equals, Mapping) else where_equals)
     cols = tuple(columns) if columns is not None else None
-    schema = connector.schema(cfg)
-    for name in [*(k for k, _ in pairs), *(cols or ())]:
-        if name not in schema.names:
-            raise InvalidInput("ingest.unknown_column", table=source_table.lake_table, column=name)
-    # ask for the filter columns too, so the filter can be checked here before projecting
-    wanted_cols = tuple(dict.fromkeys([*cols, *(k for k, _ in pairs)])) if cols is not None else None
-    request = ReadRequest(columns=wanted_cols, where_equals=pairs, limit=limit)
-    parts: list[pa.Table] = []
-    got = 0
-    try:
-        for batch in connector.read(cfg, request):
-            part = pa.Table.from_batches([batch])
-            for name, value in pairs:
-                part = part.filter(
-                    pc.equal(part.column(name), pa.scalar(value).cast(part.schema.field(name).type))
-                )
-            if cols is not None:
-                part = part.select(list(cols))
-            parts.append(part)
-            got += part.num_rows
-            if limit is not None and got >= limit:
-                break
-    except GovdataError:
-        raise
-    except Exception as exc:
-        raise as_govdata_error(exc, source_table.lake_table) from exc
+    with connector.opened(cfg):  # one reflection (and, on PostgreSQL, a connection opened meanwhile)
+        schema = connector.schema(cfg)
+        for name in [*(k for k, _ in pairs), *(cols or ())]:
+            if name not in schema.names:
+                raise InvalidInput("ingest.unknown_column", table=source_table.lake_table, column=name)
+        # ask for the filter columns too, so the filter can be checked here before projecting
+        wanted_cols = tuple(dict.fromkeys([*cols, *(k for k, _ in pairs)])) if cols is not None else None
+        request = ReadRequest(columns=wanted_cols, where_equals=pairs, limit=limit)
+        parts: list[pa.Table] = []
+        got = 0
+        try:
+            for batch in connector.read(cfg, request):
+                part = pa.Table.from_batches([batch])
+                for name, value in pairs:
+                    part = part.filter(
+                        pc.equal(part.column(name), pa.scalar(value).cast(part.schema.field(name).type))
+                    )
+                if cols is not None:
+                    part = part.select(list(cols))
+                parts.append(part)
+                got += part.num_rows
+                if limit is not None and got >= limit:
+                    break
+        except GovdataError:
+            raise
+        except Exception as exc:
+            raise as_govdata_error(exc, source_table.lake_table) from exc
     wanted = pa.schema([schema.field(c) for c in cols]) if cols is not None else schema
     out = pa.concat_tables([p.cast(wanted) for p in parts]) if parts else wanted.empty_table()
     return out.slice(0, limit) if limit is not None else out
