@@ -40,9 +40,8 @@ def source(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text(f"CREATE TABLE {name} (id int PRIMARY KEY, name varchar(20))"))
-        conn.execute(
-            text(f"INSERT INTO {name} VALUES (:i, :n)"), [{"i": i, "n": f"名{i}"} for i in range(ROWS)]
-        )  # noqa: S608
+        insert = text(f"INSERT INTO {name} VALUES (:i, :n)")  # noqa: S608 - a generated table name
+        conn.execute(insert, [{"i": i, "n": f"名{i}"} for i in range(ROWS)])
     yield url, name
     close_source_connections()  # a kept connection must not hold the DROP up
     with engine.begin() as conn:
