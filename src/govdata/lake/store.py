@@ -26,6 +26,7 @@ from typing import Any
 import pyarrow as pa
 
 from govdata.errors import InvalidInput, NotFound
+from govdata.lake import rewrite
 from govdata.lake.staging import (
     MEMORY_BYTES,
     ONLY_KEY,
@@ -272,6 +273,19 @@ class Lake:
         if not self.exists(ref):
             self.write(ref, table, mode="overwrite")
             return WriteResult(version=self.version(ref), rows=table.num_rows, inserted=table.num_rows)
+        if not delete_missing and "://" not in self.root:
+            target = self._with_layout(self._table(ref))
+            done = (
+                rewrite.upsert(target, self.uri(ref), table, keys)
+                if rewrite.applicable(target, table.schema)
+                else None
+            )
+            if done is not None:  # MERGE's result, having read only the key columns of most files
+                inserted, updated = done
+                version = int(target.version())
+                return WriteResult(
+                    version=version, rows=inserted + updated, inserted=inserted, updated=updated
+                )
         source = table.append_column(ONLY_KEY, pa.repeat(pa.scalar(False), table.num_rows))
         if delete_missing and present_keys is not None:
             extra = absent(present_keys, table, keys)

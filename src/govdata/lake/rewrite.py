@@ -1,0 +1,250 @@
+"""Upsert by rewriting only the files that hold a source key — ``Lake.merge``'s path for a source in memory.
+
+deltalake's MERGE learns which target files hold a matched key by joining every column of every
+file whose key statistics overlap the source's key range. A PostgreSQL source's files span the whole
+key range (its heap is not in key order), so 100k updates of a 10M-row table read all 10M rows to
+rewrite three files: 6 s and 3.4 GB (docs/benchmarks.md). Here DuckDB reads the key columns only to
+find the touched files, then reads just those files without the replaced rows; the rows kept and the
+source's rows are written as new files, and the removes and adds are one commit
+(``create_write_transaction``), as MERGE's would be. The result is MERGE's: a matched row is replaced
+by the source's row, an unmatched source row is inserted, a NULL key matches nothing.
+
+Taken only where that is exactly a MERGE (``applicable``): a local, unpartitioned table of flat
+columns that the source already has (no schema evolution), without delete detection, deletion
+vectors or a change feed. Files get the lake's Parquet settings (``writing``); their Delta statistics
+carry row count, null counts and exact minimum/maximum of integer, date and text columns (no
+timestamp bounds: a reader then simply cannot skip on them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pyarrow as pa
+
+from govdata.lake.writing import ROW_GROUP_ROWS, TARGET_FILE_BYTES, dictionary_columns
+
+READ_ROWS = 65_536  # rows per batch read back from the touched files
+MIN_FILE_ROWS = 1_000
+DICTIONARY_SAMPLE_ROWS = 16_384
+# below this many rows in the files whose key range overlaps the source's, MERGE reads them about as
+# fast as the key columns would be read here (a realistic increment touches the newest file or two)
+SCAN_ROWS = 400_000
+# past this share of the scanned rows in files holding a key, MERGE's own rewrite is as cheap
+TOUCHED_SHARE = 0.5
+_BOUNDED = (pa.types.is_integer, pa.types.is_date32, pa.types.is_string, pa.types.is_large_string)
+
+
+def target_schema(table: Any) -> pa.Schema:
+    return pa.schema(table.schema().to_arrow())
+
+
+def applicable(table: Any, source: pa.Schema) -> bool:
+    """Whether ``upsert`` is exactly the MERGE for ``source`` into ``table`` (see the module docstring)."""
+    meta = table.metadata()
+    if meta.partition_columns:
+        return False
+    config = meta.configuration
+    if (
+        config.get("delta.enableChangeDataFeed") == "true"
+        or config.get("delta.enableDeletionVectors") == "true"
+    ):
+        return False
+    protocol = table.protocol()
+    if "deletionVectors" in (protocol.reader_features or []):
+        return False
+    target = target_schema(table)
+    if sorted(target.names) != sorted(source.names) or any(pa.types.is_nested(f.type) for f in target):
+        return False
+    return all(_castable(source.field(f.name).type, f.type) for f in target)
+
+
+def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[int, int] | None:
+    """Replace the rows of ``table`` (stored at the local path ``root``) whose key ``source`` has and
+    add the others, in one commit; ``source`` holds one row per key. Returns (inserted, updated), or
+    None without writing when MERGE costs no more: the files it would read are few (``SCAN_ROWS``), or
+    the files holding a source key are most of them.
+    """
+    import duckdb
+
+    schema = target_schema(table)
+    adds = pa.table(table.get_add_actions(flatten=True))
+    records = dict(zip(adds.column("path").to_pylist(), adds.column("num_records").to_pylist(), strict=True))
+    candidates = _candidates(adds, source, keys)
+    scanned = sum(int(records[p] or 0) for p in candidates)
+    if scanned <= SCAN_ROWS:
+        return None
+    source = source.select(schema.names).cast(schema)
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.register("s", source.select(keys))
+        using = ", ".join(_ident(k) for k in keys)
+        found = con.sql(
+            f"SELECT filename, count(*) FROM read_parquet($files, filename = true, union_by_name = true) "  # noqa: S608 - quoted names
+            f"SEMI JOIN s USING ({using}) GROUP BY filename",
+            params={"files": [os.path.join(root, p) for p in candidates]},
+        ).fetchall()
+        touched = {os.path.relpath(str(name), root): int(n) for name, n in found}
+        if sum(int(records[p] or 0) for p in touched) > TOUCHED_SHARE * scanned:
+            return None
+        kept: Iterator[pa.RecordBatch] = iter(())
+        if touched:
+            columns = ", ".join(_ident(n) for n in schema.names)
+            reader = con.sql(
+                f"SELECT {columns} FROM read_parquet($files, union_by_name = true) ANTI JOIN s USING ({using})",  # noqa: S608
+                params={"files": [os.path.join(root, p) for p in sorted(touched)]},
+            ).to_arrow_reader(READ_ROWS)
+            kept = (batch.cast(schema) for batch in reader)
+        target_bytes = int(table.metadata().configuration.get("delta.targetFileSize", TARGET_FILE_BYTES))
+        added = _write(root, _chain(kept, source, READ_ROWS), schema, _rows_per_file(adds, target_bytes))
+    finally:
+        con.close()
+    now = int(time.time() * 1000)
+    sizes = dict(zip(adds.column("path").to_pylist(), adds.column("size_bytes").to_pylist(), strict=True))
+    removed = [_remove(path, now, int(sizes[path])) for path in sorted(touched)]
+    table.create_write_transaction([*removed, *added], mode="append", schema=table.schema())
+    table.update_incremental()
+    updated = sum(touched.values())
+    return source.num_rows - updated, updated
+
+
+def _castable(got: pa.DataType, want: pa.DataType) -> bool:
+    if got == want:
+        return True
+    text = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)
+    if any(t(got) for t in text) and any(t(want) for t in text):
+        return True
+    return pa.types.is_integer(got) and pa.types.is_integer(want) and got.bit_width <= want.bit_width
+
+
+def _candidates(adds: pa.Table, source: pa.Table, keys: list[str]) -> list[str]:
+    """Files whose key statistics overlap the source's key range (every file when they cannot say)."""
+    import pyarrow.compute as pc
+
+    paths: list[str] = adds.column("path").to_pylist()
+    if len(keys) != 1 or not source.num_rows:
+        return paths if source.num_rows else []
+    key = keys[0]
+    low_col, high_col = f"min.{key}", f"max.{key}"
+    if low_col not in adds.column_names or not pa.types.is_integer(source.schema.field(key).type):
+        return paths
+    bounds = pc.min_max(source.column(key))
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if low is None:  # only NULL keys: they match nothing
+        return []
+    chosen = []
+    for path, lo, hi in zip(
+        paths, adds.column(low_col).to_pylist(), adds.column(high_col).to_pylist(), strict=True
+    ):
+        if lo is None or hi is None or (lo <= high and hi >= low):
+            chosen.append(path)
+    return chosen
+
+
+def _chain(kept: Iterator[pa.RecordBatch], source: pa.Table, rows: int) -> Iterator[pa.RecordBatch]:
+    yield from kept
+    yield from source.to_batches(rows)
+
+
+def _rows_per_file(adds: pa.Table, target_bytes: int) -> int:
+    """Rows that make about ``target_bytes`` of Parquet (the table's ``delta.targetFileSize``, as
+    MERGE reads it), judged by the bytes per row of the table's own files."""
+    import pyarrow.compute as pc
+
+    rows = int(pc.sum(adds.column("num_records")).as_py() or 0)
+    size = int(pc.sum(adds.column("size_bytes")).as_py() or 0)
+    if not rows or not size:
+        return 100_000
+    return max(MIN_FILE_ROWS, int(target_bytes * rows / size))
+
+
+def _write(root: str, batches: Iterator[pa.RecordBatch], schema: pa.Schema, per_file: int) -> list[Any]:
+    """``batches`` as Parquet files of about ``per_file`` rows under ``root``; their add actions.
+
+    Two files are encoded at a time (pyarrow's writer releases the GIL), while the next is read.
+    """
+    dictionaries: list[str] | None = None
+    jobs = []
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="lake-rewrite") as pool:
+        for chunk in _chunks(batches, schema, per_file):
+            if dictionaries is None:  # decided on the first rows, as ``writing.writer_properties`` does
+                sample = chunk.slice(0, DICTIONARY_SAMPLE_ROWS)
+                dictionaries = dictionary_columns(sample) if sample.num_rows >= 4096 else []
+            jobs.append(pool.submit(_write_file, root, chunk, dictionaries))
+            if len(jobs) >= 2:
+                jobs[-2].result()  # at most two chunks in memory beyond the one being read
+        return [job.result() for job in jobs]
+
+
+def _chunks(batches: Iterator[pa.RecordBatch], schema: pa.Schema, per_file: int) -> Iterator[pa.Table]:
+    held: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in batches:
+        while batch.num_rows:
+            take = min(batch.num_rows, per_file - rows)
+            held.append(batch.slice(0, take))
+            rows += take
+            batch = batch.slice(take)
+            if rows == per_file:
+                yield pa.Table.from_batches(held, schema=schema)
+                held, rows = [], 0
+    if rows:
+        yield pa.Table.from_batches(held, schema=schema)
+
+
+def _write_file(root: str, chunk: pa.Table, dictionaries: list[str]) -> Any:
+    import pyarrow.parquet as pq
+    from deltalake.transaction import AddAction
+
+    name = f"part-00000-{uuid.uuid4()}-c000.snappy.parquet"
+    path = os.path.join(root, name)
+    pq.write_table(
+        chunk,
+        path,
+        row_group_size=ROW_GROUP_ROWS,
+        compression="snappy",
+        use_dictionary=dictionaries,
+        write_statistics=True,
+    )
+    return AddAction(
+        path=name,
+        size=os.path.getsize(path),
+        partition_values={},
+        modification_time=int(time.time() * 1000),
+        data_change=True,
+        stats=json.dumps(_stats(chunk), ensure_ascii=False),
+    )
+
+
+def _stats(chunk: pa.Table) -> dict[str, Any]:
+    """Delta file statistics: row count, null counts, exact bounds of integer, date and text columns."""
+    import pyarrow.compute as pc
+
+    low: dict[str, Any] = {}
+    high: dict[str, Any] = {}
+    for field, column in zip(chunk.schema, chunk.columns, strict=True):
+        if not any(test(field.type) for test in _BOUNDED) or column.null_count == len(column):
+            continue
+        bounds = pc.min_max(column)
+        lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+        low[field.name] = lo.isoformat() if pa.types.is_date32(field.type) else lo
+        high[field.name] = hi.isoformat() if pa.types.is_date32(field.type) else hi
+    nulls = {field.name: column.null_count for field, column in zip(chunk.schema, chunk.columns, strict=True)}
+    return {"numRecords": chunk.num_rows, "minValues": low, "maxValues": high, "nullCount": nulls}
+
+
+def _remove(path: str, now: int, size: int) -> Any:
+    from deltalake.transaction import RemoveAction
+
+    return RemoveAction(path=path, data_change=True, deletion_timestamp=now, size=size, partition_values={})
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,173 @@
+"""The key-scan upsert (``lake.rewrite``) gives exactly what deltalake's MERGE gives, rewriting only the
+files that hold a source key, in one commit; where MERGE costs no more, MERGE runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import govdata.lake.rewrite as rewrite
+from govdata.lake import Lake, TableRef
+
+REF = TableRef("raw", "rw", "people")
+SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.int64()),
+        pa.field("area", pa.string()),
+        pa.field("name", pa.string()),
+        pa.field("born", pa.date32()),
+        pa.field("seen", pa.timestamp("us")),
+    ]
+)
+DAY = dt.date(1990, 1, 1)
+
+
+def _people(ids: list[int | None], tag: str = "") -> pa.Table:
+    return pa.table(
+        {
+            "id": ids,
+            "area": [None if i is None else f"a{(i or 0) % 3}" for i in ids],
+            "name": [f"名{i}{tag}" for i in ids],
+            "born": [None if (i or 0) % 7 == 0 else DAY + dt.timedelta(days=i or 0) for i in ids],
+            "seen": [dt.datetime(2024, 1, 1) + dt.timedelta(seconds=i or 0) for i in ids],
+        },
+        schema=SCHEMA,
+    )
+
+
+def _rows(lake: Lake, ref: TableRef = REF) -> list[tuple[object, ...]]:
+    with lake.connect(t=ref) as con:
+        return con.execute(
+            "SELECT id, area, name, born, seen FROM t ORDER BY id NULLS FIRST, name"
+        ).fetchall()
+
+
+def _files(lake: Lake) -> set[str]:
+    return {Path(f).name for f in lake._table(REF).file_uris()}
+
+
+@pytest.fixture
+def always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the key-scan path for any table and source (the cost rule is tested on its own below)."""
+    monkeypatch.setattr(rewrite, "SCAN_ROWS", 0)
+    monkeypatch.setattr(rewrite, "TOUCHED_SHARE", 1.0)
+
+
+def _seed(lake: Lake, parts: int = 4, per: int = 50) -> None:
+    """A table of ``parts`` files (one append each) holding keys ``0 … parts*per - 1``."""
+    for part in range(parts):
+        lake.write(
+            REF,
+            _people(list(range(part * per, (part + 1) * per))),
+            mode="overwrite" if not part else "append",
+        )
+
+
+@pytest.mark.usefixtures("always")
+def test_only_the_files_holding_a_source_key_are_rewritten(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    before = _files(lake)
+    version = lake.version(REF)
+    result = lake.merge(REF, _people([60, 75, 900], "改"), ["id"])  # two keys of the second file, one new
+    assert (result.inserted, result.updated, result.version) == (1, 2, version + 1)
+    after = _files(lake)
+    assert len(before - after) == 1  # the second file only
+    assert len(after - before) == 1  # its kept rows and the source rows, in one new file
+    rows = {r[0]: r[2] for r in _rows(lake)}
+    assert (rows[60], rows[75], rows[900], rows[61]) == ("名60改", "名75改", "名900改", "名61")
+    assert lake.count(REF) == 201
+    assert lake.stats(REF).records == 201  # the new file's statistics count its rows
+    with lake.connect() as con:  # the version before stays readable (time travel)
+        lake.register(con, "old", REF, version)
+        assert con.execute("SELECT name FROM old WHERE id = 60").fetchone() == ("名60",)
+    history = lake.history(REF)[0]
+    assert history["operation"] == "WRITE" and history["version"] == version + 1
+
+
+@pytest.mark.usefixtures("always")
+def test_later_merges_trust_the_new_files_statistics(tmp_path: Path) -> None:
+    """The bounds written for the new file are the ones deltalake's MERGE prunes by: a MERGE after the
+    rewrite finds rows in that file, and a range outside it skips it."""
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    lake.merge(REF, _people([10, 120], "一"), ["id"])
+    add = pa.table(lake._table(REF).get_add_actions(flatten=True)).to_pydict()
+    newest = max(range(len(add["path"])), key=lambda i: add["modification_time"][i])
+    assert (add["min.id"][newest], add["max.id"][newest]) == (0, 149)
+    assert add["null_count.born"][newest] == sum(1 for i in [*range(50), *range(100, 150)] if i % 7 == 0)
+    rewrite.SCAN_ROWS = 10**9  # now through deltalake's MERGE (the fixture restores the value)
+    lake.merge(REF, _people([10, 120, 199], "二"), ["id"])
+    names = {r[0]: r[2] for r in _rows(lake)}
+    assert (names[10], names[120], names[199], names[11]) == ("名10二", "名120二", "名199二", "名11")
+    assert lake.count(REF) == 200
+
+
+def test_merge_runs_where_it_costs_no_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    schema_table = lake._table(REF)
+    monkeypatch.setattr(rewrite, "SCAN_ROWS", 1_000)
+    assert rewrite.upsert(schema_table, lake.uri(REF), _people([5]), ["id"]) is None  # 200 rows: few
+    monkeypatch.setattr(rewrite, "SCAN_ROWS", 0)
+    monkeypatch.setattr(rewrite, "TOUCHED_SHARE", 0.5)
+    every_file = _people([5, 55, 105, 155])
+    assert rewrite.upsert(schema_table, lake.uri(REF), every_file, ["id"]) is None  # touches all
+    assert lake.version(REF) == 3  # nothing was written by either
+
+
+@pytest.mark.usefixtures("always")
+def test_the_path_is_not_taken_where_it_would_not_be_a_merge(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    table = lake._table(REF)
+    wider = _people([1]).append_column("extra", pa.array(["x"]))
+    assert not rewrite.applicable(table, wider.schema)  # schema evolution: MERGE adds the column
+    written = lake.merge(REF, wider, ["id"], evolve=True)
+    assert written.updated == 1 and "extra" in lake.schema(REF).names
+    nested = pa.schema([*SCHEMA, pa.field("tags", pa.list_(pa.string()))])
+    assert not rewrite.applicable(table, nested)
+
+
+@pytest.mark.usefixtures("always")
+def test_delete_detection_still_goes_through_merge(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    result = lake.merge(REF, _people(list(range(0, 100))), ["id"], delete_missing=True)
+    assert result.deleted == 100 and lake.count(REF) == 100
+
+
+keys_ = st.lists(st.one_of(st.none(), st.integers(0, 260)), max_size=60)
+
+
+@pytest.mark.usefixtures("always")
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changed=keys_, two_keys=st.booleans())
+def test_the_result_is_what_merge_gives(
+    tmp_path_factory: pytest.TempPathFactory, changed: list[int | None], two_keys: bool
+) -> None:
+    """Any source — updates, inserts, NULL keys, repeated keys — against the same table: the rewrite and
+    deltalake's MERGE leave the same rows and report the same counts."""
+    base = tmp_path_factory.mktemp("eq")
+    ours, theirs = Lake(str(base / "ours")), Lake(str(base / "theirs"))
+    _seed(ours)
+    shutil.copytree(ours.uri(REF), theirs.uri(REF))
+    source = _people(changed, "改")
+    keys = ["id", "area"] if two_keys else ["id"]
+    got = ours.merge(REF, source, keys)
+    rewrite.SCAN_ROWS = 10**9
+    try:
+        want = theirs.merge(REF, source, keys)
+    finally:
+        rewrite.SCAN_ROWS = 0
+    assert _rows(ours) == _rows(theirs)
+    assert (got.inserted, got.updated) == (want.inserted, want.updated)
+    if any(k is not None and (two_keys or k < 200) for k in changed):  # else no file to scan: MERGE
+        assert ours.history(REF)[0]["operation"] == "WRITE"  # the rewrite ran, not a MERGE
+        assert theirs.history(REF)[0]["operation"] == "MERGE"
