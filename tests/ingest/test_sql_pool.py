@@ -154,3 +154,33 @@ def test_a_sqlite_file_is_read_afresh_each_load(tmp_path: Path) -> None:
         con.close()
         assert _load(Lake(str(tmp_path / "lake")), f"sqlite:///{path}", "t") == rows
     assert not sql_pool.pooled(make_url(f"sqlite:///{path}"))
+
+
+def test_a_process_closes_its_kept_connections_at_exit(tmp_path: Path) -> None:
+    """Kept connections are closed by an exit handler, not left to the interpreter's teardown (where
+    ADBC's finaliser fails: "Exception ignored … 'NoneType' object is not callable")."""
+    import subprocess
+    import sys
+
+    name = unique_name("pool")
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE TABLE {name} AS SELECT g AS id FROM generate_series(1, 5) g"))  # noqa: S608
+    script = (
+        "import atexit\n"
+        "from govdata.ingest import load_to_lake\n"
+        "from govdata.ingest.connectors import sql_pool\n"
+        "from govdata.lake import Lake\n"
+        f"rows = load_to_lake(Lake({str(tmp_path)!r}), 'pool', 't', 'sql', {{'url': {PG_URL!r}, 'table': {name!r}}})\n"
+        "kept = (len(sql_pool._adbc), len(sql_pool._engines))\n"
+        "atexit._run_exitfuncs()\n"
+        "print(rows.rows_written, kept, (len(sql_pool._adbc), len(sql_pool._engines)))\n"
+    )
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP TABLE {name}"))
+        admin.dispose()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "5 (1, 1) (0, 0)"

@@ -13,12 +13,13 @@ replace under the same path):
   ``SELECT 1`` before it is lent again).
 
 The URL, password included, is the key: a changed password never gets the old connection. Nothing
-here is written anywhere; ``clear()`` closes everything (tests, and code that drops a source
-database).
+here is written anywhere; ``clear()`` closes everything (tests, code that drops a source database,
+and the process at exit).
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections import OrderedDict
@@ -99,6 +100,9 @@ def clear() -> None:
         old.dispose()
     for conn in conns:
         _close(conn)
+
+
+atexit.register(clear)  # close kept connections while the drivers still work (not in interpreter teardown)
 
 
 def _expire(kept: OrderedDict[str, tuple[Any, float]], now: float) -> list[Any]:
