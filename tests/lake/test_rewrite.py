@@ -89,6 +89,11 @@ def test_only_the_files_holding_a_source_key_are_rewritten(tmp_path: Path) -> No
         assert con.execute("SELECT name FROM old WHERE id = 60").fetchone() == ("名60",)
     history = lake.history(REF)[0]
     assert history["operation"] == "WRITE" and history["version"] == version + 1
+    assert (history["govdata.operation"], history["govdata.updated"], history["govdata.inserted"]) == (
+        "upsert",
+        2,
+        1,
+    )
 
 
 @pytest.mark.usefixtures("always")
@@ -133,6 +138,12 @@ def test_the_path_is_not_taken_where_it_would_not_be_a_merge(tmp_path: Path) -> 
     assert written.updated == 1 and "extra" in lake.schema(REF).names
     nested = pa.schema([*SCHEMA, pa.field("tags", pa.list_(pa.string()))])
     assert not rewrite.applicable(table, nested)
+    assert rewrite.applicable(
+        lake._table(REF).__class__(lake.uri(REF)), SCHEMA.append(pa.field("extra", pa.string()))
+    )
+    table = lake._table(REF)
+    table.alter.add_constraint({"id_positive": "id >= 0"})
+    assert not rewrite.applicable(lake._table(REF), SCHEMA.append(pa.field("extra", pa.string())))
 
 
 @pytest.mark.usefixtures("always")

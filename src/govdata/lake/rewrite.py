@@ -54,6 +54,8 @@ def applicable(table: Any, source: pa.Schema) -> bool:
     if (
         config.get("delta.enableChangeDataFeed") == "true"
         or config.get("delta.enableDeletionVectors") == "true"
+        or config.get("delta.columnMapping.mode", "none") != "none"  # files would need physical names
+        or any(key.startswith("delta.constraints.") for key in config)  # MERGE enforces them, this would not
     ):
         return False
     protocol = table.protocol()
@@ -72,6 +74,7 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
     the files holding a source key are most of them.
     """
     import duckdb
+    from deltalake import CommitProperties
 
     schema = target_schema(table)
     adds = pa.table(table.get_add_actions(flatten=True))
@@ -109,9 +112,19 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
     now = int(time.time() * 1000)
     sizes = dict(zip(adds.column("path").to_pylist(), adds.column("size_bytes").to_pylist(), strict=True))
     removed = [_remove(path, now, int(sizes[path])) for path in sorted(touched)]
-    table.create_write_transaction([*removed, *added], mode="append", schema=table.schema())
-    table.update_incremental()
     updated = sum(touched.values())
+    note = {
+        "govdata.operation": "upsert",
+        "govdata.updated": updated,
+        "govdata.inserted": source.num_rows - updated,
+    }
+    table.create_write_transaction(
+        [*removed, *added],
+        mode="append",
+        schema=table.schema(),
+        commit_properties=CommitProperties(custom_metadata=note),
+    )
+    table.update_incremental()
     return source.num_rows - updated, updated
 
 
