@@ -117,14 +117,13 @@ def test_later_merges_trust_the_new_files_statistics(tmp_path: Path) -> None:
 def test_merge_runs_where_it_costs_no_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lake = Lake(str(tmp_path))
     _seed(lake)
-    schema_table = lake._table(REF)
     monkeypatch.setattr(rewrite, "SCAN_ROWS", 1_000)
-    assert rewrite.upsert(schema_table, lake.uri(REF), _people([5]), ["id"]) is None  # 200 rows: few
-    monkeypatch.setattr(rewrite, "SCAN_ROWS", 0)
-    monkeypatch.setattr(rewrite, "TOUCHED_SHARE", 0.5)
-    every_file = _people([5, 55, 105, 155])
-    assert rewrite.upsert(schema_table, lake.uri(REF), every_file, ["id"]) is None  # touches all
-    assert lake.version(REF) == 3  # nothing was written by either
+    assert (
+        rewrite.upsert(lake._table(REF), lake.uri(REF), _people([5, 55, 105, 155]), ["id"]) is None
+    )  # 200 rows
+    assert lake.version(REF) == 3  # nothing written
+    assert lake.merge(REF, _people([5]), ["id"]).updated == 1
+    assert lake.history(REF)[0]["operation"] == "MERGE"
 
 
 @pytest.mark.usefixtures("always")
@@ -182,3 +181,114 @@ def test_the_result_is_what_merge_gives(
     if any(k is not None and (two_keys or k < 200) for k in changed):  # else no file to scan: MERGE
         assert ours.history(REF)[0]["operation"] == "WRITE"  # the rewrite ran, not a MERGE
         assert theirs.history(REF)[0]["operation"] == "MERGE"
+
+
+@pytest.fixture
+def marking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mark replaced rows in deletion vectors wherever a file is touched, and never compact."""
+    monkeypatch.setattr(rewrite, "SCAN_ROWS", 0)
+    monkeypatch.setattr(rewrite, "TOUCHED_SHARE", 0.0)
+    monkeypatch.setattr(rewrite, "COMPACT_SHARE", 1.0)
+
+
+@pytest.mark.usefixtures("marking")
+def test_random_changes_are_marked_in_deletion_vectors_not_copied(tmp_path: Path) -> None:
+    from govdata.lake import vectors
+
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    before, version = _files(lake), lake.version(REF)
+    result = lake.merge(REF, _people([5, 55, 105, 155, 900], "改"), ["id"])  # a key in every file
+    assert (result.inserted, result.updated) == (1, 4)
+    table = lake._table(REF)
+    assert vectors.enabled(table)
+    assert before < _files(lake)  # every old file kept, one new file of the five source rows
+    assert {len(rows) for rows in vectors.deleted(table).values()} == {1} and len(vectors.deleted(table)) == 4
+    names = {r[0]: r[2] for r in _rows(lake)}
+    assert len(names) == 201 and (names[5], names[155], names[900], names[6]) == (
+        "名5改",
+        "名155改",
+        "名900改",
+        "名6",
+    )
+    assert lake.count(REF) == lake.stats(REF).records == 201
+    assert (
+        lake.dataset(REF).count_rows() == 201
+    )  # deltalake's pyarrow reader refuses vectors: read through DuckDB
+    with lake.connect() as con:  # the version before (no vectors yet) stays readable
+        lake.register(con, "old", REF, version)
+        assert con.execute("SELECT count(*), max(name) FILTER (WHERE id = 5) FROM old").fetchone() == (
+            200,
+            "名5",
+        )
+
+
+@pytest.mark.usefixtures("marking")
+def test_a_file_marked_again_keeps_its_earlier_marks(tmp_path: Path) -> None:
+    """The second upsert replaces a vectored file's add and vector: its remove must name the old vector
+    (the log keys files by path and vector), or the file would be counted twice."""
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    lake.merge(REF, _people([5, 55], "一"), ["id"])
+    lake._table(REF).create_checkpoint()  # the old descriptors now come from a checkpoint
+    lake.merge(REF, _people([6, 5, 120], "二"), ["id"])
+    lake.merge(REF, _people([7], "三"), ["id"])
+    names = {r[0]: r[2] for r in _rows(lake)}
+    assert len(_rows(lake)) == 200 == lake.count(REF)
+    assert (names[5], names[6], names[7], names[55], names[120], names[8]) == (
+        "名5二",
+        "名6二",
+        "名7三",
+        "名55一",
+        "名120二",
+        "名8",
+    )
+    rewrite.SCAN_ROWS = 10**9  # deltalake's own MERGE, with delete detection, honours the vectors
+    gone = lake.merge(REF, _people(list(range(0, 150)), "四"), ["id"], delete_missing=True)
+    assert gone.deleted == 50 and lake.count(REF) == 150
+    assert {r[2] for r in _rows(lake)} == {f"名{i}四" for i in range(150)}
+
+
+def test_a_file_mostly_marked_is_copied_and_its_vector_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govdata.lake import vectors
+
+    monkeypatch.setattr(rewrite, "SCAN_ROWS", 0)
+    monkeypatch.setattr(rewrite, "TOUCHED_SHARE", 0.0)
+    monkeypatch.setattr(rewrite, "COMPACT_SHARE", 0.09)  # more than 4.5 of a 50-row file
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    lake.merge(REF, _people([1, 2, 3, 51]), ["id"])  # 3 marks in file 0, 1 in file 1
+    lake.merge(REF, _people([4, 10, 52]), ["id"])  # file 0 would hold 5 marks: copied
+    gone = {Path(p).name: len(r) for p, r in vectors.deleted(lake._table(REF)).items()}
+    assert sorted(gone.values()) == [2]  # file 1 marked twice; file 0 (5 marks) copied without them
+    assert lake.count(REF) == 200
+    assert len(_rows(lake)) == 200
+
+
+@pytest.mark.usefixtures("marking")
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=keys_, second=keys_, two_keys=st.booleans())
+def test_marked_upserts_give_what_merge_gives(
+    tmp_path_factory: pytest.TempPathFactory,
+    first: list[int | None],
+    second: list[int | None],
+    two_keys: bool,
+) -> None:
+    base = tmp_path_factory.mktemp("dv")
+    ours, theirs = Lake(str(base / "ours")), Lake(str(base / "theirs"))
+    _seed(ours)
+    shutil.copytree(ours.uri(REF), theirs.uri(REF))
+    keys = ["id", "area"] if two_keys else ["id"]
+    for round_, changed in enumerate((first, second)):
+        got = ours.merge(REF, _people(changed, f"改{round_}"), keys)
+        saved = rewrite.SCAN_ROWS
+        rewrite.SCAN_ROWS = 10**9
+        try:
+            want = theirs.merge(REF, _people(changed, f"改{round_}"), keys)
+        finally:
+            rewrite.SCAN_ROWS = saved
+        assert _rows(ours) == _rows(theirs)
+        assert (got.inserted, got.updated) == (want.inserted, want.updated)
+        assert ours.count(REF) == theirs.count(REF)

@@ -69,7 +69,7 @@ def issue_keys(session: Session, lake: Lake, audit: AuditLog, actor: Actor, issu
     run = session.get(QualityRun, issue.last_run_id)
     assert resource is not None and run is not None  # foreign keys
     ref = TableRef.parse(issue.table_key)
-    schema = lake.dataset(ref, run.lake_version).schema
+    schema = lake.schema(ref, run.lake_version)
     binding = _binding(resource, schema, run, issue.rule, list(issue.columns))
     keys = [SOURCE_ROW] if SOURCE_ROW in schema.names else []
     if resource.key_column and resource.key_column not in keys:

@@ -28,6 +28,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from govdata.lake import vectors
 from govdata.lake.writing import ROW_GROUP_ROWS, TARGET_FILE_BYTES, dictionary_columns
 
 READ_ROWS = 65_536  # rows per batch read back from the touched files
@@ -36,6 +37,8 @@ DICTIONARY_SAMPLE_ROWS = 16_384
 # below this many rows in the files whose key range overlaps the source's, MERGE reads them about as
 # fast as the key columns would be read here (a realistic increment touches the newest file or two)
 SCAN_ROWS = 400_000
+# past this share of a file marked deleted, an upsert copies the file instead (its vector folded in)
+COMPACT_SHARE = 0.25
 # past this share of the scanned rows in files holding a key, MERGE's own rewrite is as cheap
 TOUCHED_SHARE = 0.5
 _BOUNDED = (pa.types.is_integer, pa.types.is_date32, pa.types.is_string, pa.types.is_large_string)
@@ -53,13 +56,9 @@ def applicable(table: Any, source: pa.Schema) -> bool:
     config = meta.configuration
     if (
         config.get("delta.enableChangeDataFeed") == "true"
-        or config.get("delta.enableDeletionVectors") == "true"
         or config.get("delta.columnMapping.mode", "none") != "none"  # files would need physical names
         or any(key.startswith("delta.constraints.") for key in config)  # MERGE enforces them, this would not
     ):
-        return False
-    protocol = table.protocol()
-    if "deletionVectors" in (protocol.reader_features or []):
         return False
     target = target_schema(table)
     if sorted(target.names) != sorted(source.names) or any(pa.types.is_nested(f.type) for f in target):
@@ -70,11 +69,14 @@ def applicable(table: Any, source: pa.Schema) -> bool:
 def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[int, int] | None:
     """Replace the rows of ``table`` (stored at the local path ``root``) whose key ``source`` has and
     add the others, in one commit; ``source`` holds one row per key. Returns (inserted, updated), or
-    None without writing when MERGE costs no more: the files it would read are few (``SCAN_ROWS``), or
-    the files holding a source key are most of them.
+    None without writing when MERGE costs no more (the files it would read are few: ``SCAN_ROWS``).
+
+    The files holding a changed key are copied without those rows while they are at most
+    ``TOUCHED_SHARE`` of the rows scanned; past that (random changes of a key-ordered table touch
+    every file) their replaced rows are marked in deletion vectors instead, and a file whose marked
+    rows would pass ``COMPACT_SHARE`` of it is copied, which folds its vector back in.
     """
     import duckdb
-    from deltalake import CommitProperties
 
     schema = target_schema(table)
     adds = pa.table(table.get_add_actions(flatten=True))
@@ -84,48 +86,127 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
     if scanned <= SCAN_ROWS:
         return None
     source = source.select(schema.names).cast(schema)
+    dead = {os.path.relpath(path, root): rows for path, rows in vectors.deleted(table).items()}
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
         con.register("s", source.select(keys))
+        con.register("dead", vectors.positions_table({os.path.join(root, p): r for p, r in dead.items()}))
         using = ", ".join(_ident(k) for k in keys)
-        found = con.sql(
-            f"SELECT filename, count(*) FROM read_parquet($files, filename = true, union_by_name = true) "  # noqa: S608 - quoted names
-            f"SEMI JOIN s USING ({using}) GROUP BY filename",
+        live = "ANTI JOIN dead USING (filename, file_row_number)"
+        hits = con.sql(
+            f"SELECT filename, file_row_number FROM read_parquet($files, filename = true, file_row_number = true, "  # noqa: S608 - quoted names
+            f"union_by_name = true) SEMI JOIN s USING ({using}) {live}",
             params={"files": [os.path.join(root, p) for p in candidates]},
-        ).fetchall()
-        touched = {os.path.relpath(str(name), root): int(n) for name, n in found}
-        if sum(int(records[p] or 0) for p in touched) > TOUCHED_SHARE * scanned:
-            return None
+        ).to_arrow_table()
+        hit = _by_file(hits, root)
+        touched = {path: len(rows) for path, rows in hit.items()}
+        copy, mark = _split(touched, dead, records, scanned)
         kept: Iterator[pa.RecordBatch] = iter(())
-        if touched:
+        if copy:
             columns = ", ".join(_ident(n) for n in schema.names)
             reader = con.sql(
-                f"SELECT {columns} FROM read_parquet($files, union_by_name = true) ANTI JOIN s USING ({using})",  # noqa: S608
-                params={"files": [os.path.join(root, p) for p in sorted(touched)]},
+                f"SELECT {columns} FROM read_parquet($files, filename = true, file_row_number = true, "  # noqa: S608
+                f"union_by_name = true) {live} ANTI JOIN s USING ({using})",
+                params={"files": [os.path.join(root, p) for p in copy]},
             ).to_arrow_reader(READ_ROWS)
             kept = (batch.cast(schema) for batch in reader)
         target_bytes = int(table.metadata().configuration.get("delta.targetFileSize", TARGET_FILE_BYTES))
         added = _write(root, _chain(kept, source, READ_ROWS), schema, _rows_per_file(adds, target_bytes))
     finally:
         con.close()
-    now = int(time.time() * 1000)
-    sizes = dict(zip(adds.column("path").to_pylist(), adds.column("size_bytes").to_pylist(), strict=True))
-    removed = [_remove(path, now, int(sizes[path])) for path in sorted(touched)]
     updated = sum(touched.values())
     note = {
         "govdata.operation": "upsert",
         "govdata.updated": updated,
         "govdata.inserted": source.num_rows - updated,
     }
+    if mark or any(p in dead for p in copy):
+        _commit_vectors(table, root, copy, {p: _union(dead.get(p), hit[p]) for p in mark}, added, note)
+    else:
+        _commit(table, adds, copy, added, note)
+    table.update_incremental()
+    return source.num_rows - updated, updated
+
+
+def _split(
+    touched: dict[str, int], dead: dict[str, pa.Array], records: dict[str, Any], scanned: int
+) -> tuple[list[str], list[str]]:
+    """(files to copy, files to mark) among the touched ones."""
+    if sum(int(records[p] or 0) for p in touched) <= TOUCHED_SHARE * scanned:
+        return sorted(touched), []
+    copy, mark = [], []
+    for path, n in sorted(touched.items()):
+        gone = n + (len(dead[path]) if path in dead else 0)
+        (copy if gone > COMPACT_SHARE * int(records[path] or 0) else mark).append(path)
+    return copy, mark
+
+
+def _by_file(hits: pa.Table, root: str) -> dict[str, pa.Array]:
+    """Row positions of ``hits`` (filename, file_row_number) per data file path relative to ``root``."""
+    import pyarrow.compute as pc
+
+    out: dict[str, pa.Array] = {}
+    if not hits.num_rows:
+        return out
+    for name in pc.unique(hits.column("filename")).to_pylist():
+        rows = hits.filter(pc.equal(hits.column("filename"), name)).column("file_row_number")
+        out[os.path.relpath(str(name), root)] = rows.combine_chunks().cast(pa.uint64())
+    return out
+
+
+def _union(old: pa.Array | None, new: pa.Array) -> Any:
+    from pyroaring import BitMap64
+
+    positions = BitMap64(new.to_numpy(zero_copy_only=False).tolist())
+    if old is not None:
+        positions |= BitMap64(old.to_numpy(zero_copy_only=False).tolist())
+    return positions
+
+
+def _commit(
+    table: Any, adds: pa.Table, removed_paths: list[str], added: list[Any], note: dict[str, Any]
+) -> None:
+    """Removes and adds in one commit through deltalake (no file involved carries a vector)."""
+    from deltalake import CommitProperties
+
+    now = int(time.time() * 1000)
+    sizes = dict(zip(adds.column("path").to_pylist(), adds.column("size_bytes").to_pylist(), strict=True))
+    removed = [_remove(path, now, int(sizes[path])) for path in removed_paths]
     table.create_write_transaction(
         [*removed, *added],
         mode="append",
         schema=table.schema(),
         commit_properties=CommitProperties(custom_metadata=note),
     )
-    table.update_incremental()
-    return source.num_rows - updated, updated
+
+
+def _commit_vectors(
+    table: Any, root: str, copied: list[str], marked: dict[str, Any], added: list[Any], note: dict[str, Any]
+) -> None:
+    """One commit that copies, marks and adds, written to the log directly: deltalake's transaction
+    API has no deletion vectors, and a file's old vector must be named in its ``remove``."""
+    if marked and not vectors.enabled(table):
+        table.alter.set_table_properties(vectors.FEATURE)  # the protocol upgrade, a commit of its own
+    version = int(table.version())
+    current = vectors.current_adds(root, version)
+    descriptors = vectors.write(root, marked) if marked else {}
+    now = int(time.time() * 1000)
+    actions: list[dict[str, Any]] = [
+        {"remove": vectors.remove_of(current[p], now)} for p in [*copied, *marked]
+    ]
+    for path, descriptor in descriptors.items():
+        actions.append({"add": vectors.add_with(current[path], descriptor, now)})
+    actions += [{"add": vectors.add_of(a)} for a in added]
+    info = {
+        "timestamp": now,
+        "operation": "WRITE",
+        "operationParameters": {"mode": "Append"},
+        "engineInfo": "govdata",
+    }
+    vectors.commit(
+        root, version + 1, [{"commitInfo": {**info, **note, "govdata.vectors": len(descriptors)}}, *actions]
+    )
 
 
 def _castable(got: pa.DataType, want: pa.DataType) -> bool:

@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 
 from govdata.errors import InvalidInput, NotFound
-from govdata.lake import rewrite
+from govdata.lake import rewrite, vectors
 from govdata.lake.staging import (
     MEMORY_BYTES,
     ONLY_KEY,
@@ -405,15 +405,24 @@ class Lake:
         return list(self._table(ref).history())
 
     def dataset(self, ref: TableRef, version: int | None = None) -> Any:
-        """A lazy pyarrow dataset of the table (optionally at an earlier ``version``)."""
-        return self._table(ref, version).to_pyarrow_dataset()
+        """A pyarrow dataset of the table (optionally at an earlier ``version``): lazy, except for a
+        table with deletion vectors, which deltalake's pyarrow reader refuses — its rows are then read
+        through ``register`` into memory. Code that scans tables uses ``register`` (DuckDB)."""
+        table = self._table(ref, version)
+        if not vectors.enabled(table):
+            return table.to_pyarrow_dataset()
+        import pyarrow.dataset as ds
 
-    def schema(self, ref: TableRef) -> pa.Schema:
-        """The table's Arrow schema, as its dataset reports it, from the Delta log alone."""
-        return pa.schema(self._table(ref).schema().to_arrow())
+        with self.connect() as con:
+            self.register(con, "t", ref, version)
+            return ds.dataset(con.sql("SELECT * FROM t").to_arrow_table())
+
+    def schema(self, ref: TableRef, version: int | None = None) -> pa.Schema:
+        """The table's Arrow schema (at ``version``), from the Delta log alone."""
+        return pa.schema(self._table(ref, version).schema().to_arrow())
 
     def count(self, ref: TableRef) -> int:
-        return int(self.dataset(ref).count_rows())
+        return self.stats(ref).records
 
     def stats(self, ref: TableRef) -> TableStats:
         """Records, user fields, bytes and version from the Delta log alone — no data is scanned."""
@@ -425,6 +434,7 @@ class Lake:
         if actions.num_rows:
             records = int(pc.sum(actions.column("num_records")).as_py() or 0)
             size = int(pc.sum(actions.column("size_bytes")).as_py() or 0)
+        records -= sum(len(gone) for gone in vectors.deleted(dt).values())  # rows marked deleted
         fields = sum(1 for f in dt.schema().fields if not f.name.startswith("_"))
         return TableStats(records=records, fields=fields, bytes=size, version=int(dt.version()))
 
@@ -495,11 +505,28 @@ class Lake:
         if "://" in self.root or not files:
             con.register(name, dt.to_pyarrow_dataset())
             return
-        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         columns = ", ".join(quote_ident(f.name) for f in pa.schema(dt.schema().to_arrow()))
+        gone = vectors.deleted(dt)
+        if not gone:
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS "  # noqa: S608 — quoted names, escaped paths
+                f"SELECT {columns} FROM read_parquet({_listing(files)}, union_by_name = true)"
+            )
+            return
+        # files with a deletion vector: their deleted row positions are left out by an anti-join
+        dead = f"__deleted_{name}"
+        con.register(dead, vectors.positions_table(gone))
+        plain = [f for f in files if f not in gone]
+        marked = [f for f in files if f in gone]
+        parts = [
+            f"SELECT {columns} FROM read_parquet({_listing(marked)}, filename = true, file_row_number = true, "  # noqa: S608
+            f"union_by_name = true) ANTI JOIN {quote_ident(dead)} USING (filename, file_row_number)"
+        ]
+        if plain:
+            parts.insert(0, f"SELECT {columns} FROM read_parquet({_listing(plain)}, union_by_name = true)")  # noqa: S608
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS "  # noqa: S608 — quoted names, escaped paths
-            f"SELECT {columns} FROM read_parquet([{listing}], union_by_name = true)"
+            + " UNION ALL BY NAME ".join(parts)
         )
 
 
@@ -516,6 +543,10 @@ class _RowCounter:
         except Exception as exc:
             self.error = exc
             raise
+
+
+def _listing(files: list[str]) -> str:
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
 
 
 def _log_mark(uri: str) -> tuple[int, int] | None:

@@ -77,7 +77,7 @@ def profile_resource(
     actor.require(Permission.QUALITY_READ)
     ref = _ref(resource)
     version = lake.version(ref) if version is None else version
-    user_columns = [n for n in lake.dataset(ref, version).schema.names if not n.startswith("_")]
+    user_columns = [n for n in lake.schema(ref, version).names if not n.startswith("_")]
     profiled = profile_table(lake, ref, version, masks_for(resource, user_columns))
     files, _, size = file_stats(lake, ref, version)
     snap = session.scalar(

@@ -127,7 +127,7 @@ def _prepare(
     if not key_columns:
         raise InvalidInput("govern.quality.no_key_columns", table=ref.key)
     at = lake.version(ref) if version is None else version
-    schema = lake.dataset(ref, at).schema
+    schema = lake.schema(ref, at)
     check_columns(key_columns, schema, ref)
     rules = [b.rule() for b in bindings]
     for b, rule in zip(bindings, rules, strict=True):
