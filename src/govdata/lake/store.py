@@ -434,7 +434,7 @@ class Lake:
         if actions.num_rows:
             records = int(pc.sum(actions.column("num_records")).as_py() or 0)
             size = int(pc.sum(actions.column("size_bytes")).as_py() or 0)
-        records -= sum(len(gone) for gone in vectors.deleted(dt).values())  # rows marked deleted
+        records -= vectors.deleted_rows(dt)  # the log's counts include rows its vectors mark deleted
         fields = sum(1 for f in dt.schema().fields if not f.name.startswith("_"))
         return TableStats(records=records, fields=fields, bytes=size, version=int(dt.version()))
 

@@ -93,6 +93,12 @@ def deleted(table: Any) -> dict[str, pa.Array]:
     return out
 
 
+def deleted_rows(table: Any) -> int:
+    """How many rows of a deltalake table's files its deletion vectors mark deleted (the log's row
+    counts include them)."""
+    return sum(len(rows) for rows in deleted(table).values())
+
+
 def positions_table(gone: Mapping[str, pa.Array]) -> pa.Table:
     """(filename, file_row_number) of every deleted row — what DuckDB's ``read_parquet`` reports."""
     names = [pa.repeat(pa.scalar(path), len(rows)) for path, rows in gone.items()]

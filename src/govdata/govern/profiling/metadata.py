@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from govdata.catalog.models import Resource
 from govdata.db.base import utcnow
 from govdata.govern.profiling.schemas import Commit, Freshness, TechnicalMetadata
-from govdata.lake import Lake, TableRef
+from govdata.lake import Lake, TableRef, deleted_rows
 from govdata.security.actor import Actor
 
 
@@ -66,7 +66,7 @@ def _files(table: Any) -> tuple[int, int, int]:
     actions = pa.table(table.get_add_actions(flatten=True))
     if not actions.num_rows:
         return 0, 0, 0
-    rows = int(pc.sum(actions.column("num_records")).as_py() or 0)
+    rows = int(pc.sum(actions.column("num_records")).as_py() or 0) - deleted_rows(table)
     size = int(pc.sum(actions.column("size_bytes")).as_py() or 0)
     return actions.num_rows, rows, size
 
