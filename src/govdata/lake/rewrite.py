@@ -1,19 +1,21 @@
-"""Upsert by rewriting only the files that hold a source key — ``Lake.merge``'s path for a source in memory.
+"""Upsert by touching only the files that hold a source key — ``Lake.merge``'s path for a source in memory.
 
 deltalake's MERGE learns which target files hold a matched key by joining every column of every
 file whose key statistics overlap the source's key range. A PostgreSQL source's files span the whole
 key range (its heap is not in key order), so 100k updates of a 10M-row table read all 10M rows to
 rewrite three files: 6 s and 3.4 GB (docs/benchmarks.md). Here DuckDB reads the key columns only to
-find the touched files, then reads just those files without the replaced rows; the rows kept and the
-source's rows are written as new files, and the removes and adds are one commit
-(``create_write_transaction``), as MERGE's would be. The result is MERGE's: a matched row is replaced
-by the source's row, an unmatched source row is inserted, a NULL key matches nothing.
+find the touched files and the positions of the replaced rows. While the touched files are few they
+are copied without those rows; when they are most of the table (random changes of a key-ordered
+table) the rows are marked in deletion vectors instead (``vectors``) and a file is copied only once a
+quarter of it is marked. The source's rows are written as new files, and everything is one commit,
+as MERGE's would be. The result is MERGE's: a matched row is replaced by the source's row, an
+unmatched source row is inserted, a NULL key matches nothing.
 
 Taken only where that is exactly a MERGE (``applicable``): a local, unpartitioned table of flat
-columns that the source already has (no schema evolution), without delete detection, deletion
-vectors or a change feed. Files get the lake's Parquet settings (``writing``); their Delta statistics
-carry row count, null counts and exact minimum/maximum of integer, date and text columns (no
-timestamp bounds: a reader then simply cannot skip on them).
+columns that the source already has (no schema evolution), without delete detection, a change feed,
+column mapping or constraints. Files get the lake's Parquet settings (``writing``); their Delta
+statistics carry row count, null counts and exact minimum/maximum of integer, date and text columns
+(no timestamp bounds: a reader then simply cannot skip on them).
 """
 
 from __future__ import annotations
