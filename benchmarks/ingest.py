@@ -192,10 +192,14 @@ def machine() -> str:
     versions = ", ".join(f"{p} {_version(p)}" for p in names)
     pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-Atc", "SHOW server_version"],
                         capture_output=True, text=True).stdout.strip()  # fmt: skip
-    maria = subprocess.run(["mariadb", "-h", "127.0.0.1", "-u", "root", "-N", "-e", "SELECT VERSION()"],
+    maria = subprocess.run(["mariadb", "-h", "127.0.0.1", "-u", "root", "-N", "-e",
+                            "SELECT CONCAT(VERSION(), ', buffer pool ', @@innodb_buffer_pool_size DIV 1048576, ' MB')"],
                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    pg_buffers = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-Atc",
+                                 "SHOW shared_buffers"], capture_output=True, text=True).stdout.strip()  # fmt: skip
     return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}; PostgreSQL {pg}, MariaDB {maria} (loopback); {versions}")  # fmt: skip
+            f"Python {platform.python_version()}; PostgreSQL {pg} (shared_buffers {pg_buffers}), "
+            f"MariaDB {maria} (loopback); {versions}")  # fmt: skip
 
 
 def table(results: list[Result]) -> str:
