@@ -293,3 +293,20 @@ def test_marked_upserts_give_what_merge_gives(
         assert _rows(ours) == _rows(theirs)
         assert (got.inserted, got.updated) == (want.inserted, want.updated)
         assert ours.count(REF) == theirs.count(REF)
+
+
+def test_a_commit_never_overwrites_another_writers_version(tmp_path: Path) -> None:
+    """The hand-written commit is put-if-absent: a version another writer took first is refused, the
+    log stays as it was and no temporary file is left."""
+    from govdata.lake import vectors
+
+    lake = Lake(str(tmp_path))
+    _seed(lake, parts=1)
+    log = Path(lake.uri(REF)) / "_delta_log"
+    before = sorted(p.name for p in log.iterdir())
+    taken = (log / "00000000000000000000.json").read_bytes()
+    with pytest.raises(RuntimeError, match="committed version 0"):
+        vectors.commit(lake.uri(REF), 0, [{"commitInfo": {"timestamp": 0}}])
+    assert sorted(p.name for p in log.iterdir()) == before
+    assert (log / "00000000000000000000.json").read_bytes() == taken
+    assert lake.count(REF) == 50

@@ -226,7 +226,7 @@ def commit(root: str, version: int, actions: list[dict[str, Any]]) -> None:
     of a complete temporary file: put-if-absent on a local file system)."""
     log = os.path.join(root, "_delta_log")
     target = os.path.join(log, f"{version:020d}.json")
-    temporary = os.path.join(log, f".{version:020d}.{uuid.uuid4().hex}.json.tmp")
+    temporary = os.path.join(log, f"_commit_{uuid.uuid4()}.json.tmp")  # the name deltalake gives its own
     with open(temporary, "w", encoding="utf-8") as out:
         out.write("\n".join(json.dumps(a, ensure_ascii=False) for a in actions) + "\n")
         out.flush()
