@@ -310,3 +310,26 @@ def test_a_commit_never_overwrites_another_writers_version(tmp_path: Path) -> No
     assert sorted(p.name for p in log.iterdir()) == before
     assert (log / "00000000000000000000.json").read_bytes() == taken
     assert lake.count(REF) == 50
+
+
+@pytest.mark.usefixtures("marking")
+def test_a_marked_upsert_that_fails_before_its_commit_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Vectors and data files are written before the one commit; if the process dies before it, the
+    table reads as before (the written files are unreferenced)."""
+    from govdata.lake import vectors
+
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    lake.merge(REF, _people([5, 55, 105, 155], "一"), ["id"])  # the table has vectors now
+    before, version = _rows(lake), lake.version(REF)
+
+    def crash(*_: object) -> None:
+        raise KeyboardInterrupt  # what a kill looks like from here: nothing after this line runs
+
+    monkeypatch.setattr(vectors, "commit", crash)
+    with pytest.raises(KeyboardInterrupt):
+        lake.merge(REF, _people([6, 56, 106, 156, 999], "二"), ["id"])
+    assert lake.version(REF) == version
+    assert _rows(Lake(str(tmp_path))) == before
