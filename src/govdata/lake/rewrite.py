@@ -160,9 +160,9 @@ def _by_file(hits: pa.Table, root: str) -> dict[str, pa.Array]:
 def _union(old: pa.Array | None, new: pa.Array) -> Any:
     from pyroaring import BitMap64
 
-    positions = BitMap64(new.to_numpy(zero_copy_only=False).tolist())
+    positions = BitMap64(new.to_pylist())  # numpy is not a dependency of the platform
     if old is not None:
-        positions |= BitMap64(old.to_numpy(zero_copy_only=False).tolist())
+        positions |= BitMap64(old.to_pylist())
     return positions
 
 
