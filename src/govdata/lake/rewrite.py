@@ -31,6 +31,7 @@ from typing import Any
 import pyarrow as pa
 
 from govdata.lake import vectors
+from govdata.lake.sql import quote_ident
 from govdata.lake.writing import ROW_GROUP_ROWS, TARGET_FILE_BYTES, dictionary_columns
 
 READ_ROWS = 65_536  # rows per batch read back from the touched files
@@ -94,7 +95,7 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
         con.execute("SET enable_progress_bar = false")
         con.register("s", source.select(keys))
         con.register("dead", vectors.positions_table({os.path.join(root, p): r for p, r in dead.items()}))
-        using = ", ".join(_ident(k) for k in keys)
+        using = ", ".join(quote_ident(k) for k in keys)
         live = "ANTI JOIN dead USING (filename, file_row_number)"
         hits = con.sql(
             f"SELECT filename, file_row_number FROM read_parquet($files, filename = true, file_row_number = true, "  # noqa: S608 - quoted names
@@ -106,7 +107,7 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
         copy, mark = _split(touched, dead, records, scanned)
         kept: Iterator[pa.RecordBatch] = iter(())
         if copy:
-            columns = ", ".join(_ident(n) for n in schema.names)
+            columns = ", ".join(quote_ident(n) for n in schema.names)
             reader = con.sql(
                 f"SELECT {columns} FROM read_parquet($files, filename = true, file_row_number = true, "  # noqa: S608
                 f"union_by_name = true) {live} ANTI JOIN s USING ({using})",
@@ -340,7 +341,3 @@ def _remove(path: str, now: int, size: int) -> Any:
     from deltalake.transaction import RemoveAction
 
     return RemoveAction(path=path, data_change=True, deletion_timestamp=now, size=size, partition_values={})
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from govdata.errors import InvalidInput
+from govdata.lake.sql import quote_ident
 
 if TYPE_CHECKING:
     from govdata.lake.store import TableRef
@@ -31,11 +32,6 @@ SMALL_ROWS = 1_000_000  # up to this many staged rows the source is handed over 
 MEMORY_BYTES = 128 << 20  # a source up to this size (and SMALL_ROWS) is merged from memory, not staged
 DUCKDB_MEMORY = "1GB"  # DuckDB spills to the staging directory beyond this
 BATCH_ROWS = 64 * 1024
-
-
-def ident(name: str) -> str:
-    """``name`` as a quoted SQL identifier (DuckDB and DataFusion alike)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 class Staged:
@@ -106,12 +102,12 @@ class Staged:
         return first if first is not None else self.schema.empty_table()
 
     def duplicates(self, keys: list[str]) -> int:
-        cols = ", ".join(ident(k) for k in keys)
+        cols = ", ".join(quote_ident(k) for k in keys)
         sql = f"SELECT count(*) - count(DISTINCT ({cols})) FROM {self._files}"  # noqa: S608 - quoted
         return int(self.con.sql(sql).fetchall()[0][0])
 
     def key_range(self, key: str) -> tuple[Any, Any]:
-        sql = f"SELECT min({ident(key)}), max({ident(key)}) FROM {self._files}"  # noqa: S608 - quoted
+        sql = f"SELECT min({quote_ident(key)}), max({quote_ident(key)}) FROM {self._files}"  # noqa: S608 - quoted
         low, high = self.con.sql(sql).fetchall()[0]
         return low, high
 
@@ -125,7 +121,7 @@ class Staged:
             )
             yield from scanner.to_batches()
             return
-        cols = ", ".join(ident(k) for k in keys)
+        cols = ", ".join(quote_ident(k) for k in keys)
         sql = (
             f"SELECT * EXCLUDE ({POS}) FROM {self._files} QUALIFY row_number() OVER "  # noqa: S608 - quoted
             f"(PARTITION BY {cols} ORDER BY {POS} DESC) = 1"
@@ -135,11 +131,11 @@ class Staged:
 
     def absent_keys(self, present: pa.Table, keys: list[str]) -> pa.Table:
         """The keys of ``present`` that no staged row carries."""
-        on = " AND ".join(f"p.{ident(k)} IS NOT DISTINCT FROM d.{ident(k)}" for k in keys)
+        on = " AND ".join(f"p.{quote_ident(k)} IS NOT DISTINCT FROM d.{quote_ident(k)}" for k in keys)
         self.con.register("present_keys", present.select(keys))
         sql = (
             f"SELECT p.* FROM present_keys p WHERE NOT EXISTS "  # noqa: S608 - quoted identifiers
-            f"(SELECT 1 FROM (SELECT {', '.join(ident(k) for k in keys)} FROM {self._files}) d WHERE {on})"
+            f"(SELECT 1 FROM (SELECT {', '.join(quote_ident(k) for k in keys)} FROM {self._files}) d WHERE {on})"
         )
         out = self.con.sql(sql).to_arrow_table()
         return out.cast(present.select(keys).schema)
@@ -169,7 +165,7 @@ def range_predicate(key: str, low: Any, high: Any) -> str | None:
 
     if low is None or high is None:
         return None
-    col = f"t.{ident(key)}"
+    col = f"t.{quote_ident(key)}"
     return f"{col} >= {literal(low)} AND {col} <= {literal(high)}"
 
 
@@ -179,7 +175,7 @@ def last_per_key(table: pa.Table, keys: list[str]) -> pa.Table:
         return table
     import duckdb
 
-    cols = ", ".join(ident(k) for k in keys)
+    cols = ", ".join(quote_ident(k) for k in keys)
     con = duckdb.connect()
     try:
         numbered = table.append_column("__pos", pa.array(range(table.num_rows), pa.int64()))
@@ -206,7 +202,7 @@ def absent(present: pa.Table, data: pa.Table, keys: list[str]) -> pa.Table:
     """The keys of ``present`` that ``data`` lacks."""
     import duckdb
 
-    on = " AND ".join(f"p.{ident(k)} IS NOT DISTINCT FROM d.{ident(k)}" for k in keys)
+    on = " AND ".join(f"p.{quote_ident(k)} IS NOT DISTINCT FROM d.{quote_ident(k)}" for k in keys)
     con = duckdb.connect()
     try:
         con.register("p", present.select(keys))

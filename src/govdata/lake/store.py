@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from govdata.errors import InvalidInput, NotFound
 from govdata.lake import rewrite, vectors
+from govdata.lake.sql import quote_ident
 from govdata.lake.staging import (
     MEMORY_BYTES,
     ONLY_KEY,
@@ -498,8 +499,6 @@ class Lake:
         dataset (DuckDB's remote readers are extensions fetched at run time, which is not possible
         on an isolated network).
         """
-        from govdata.lake.sql import quote_ident
-
         dt = self._table(ref, version)
         files = dt.file_uris()
         if "://" in self.root or not files:
@@ -558,10 +557,5 @@ def _log_mark(uri: str) -> tuple[int, int] | None:
     return found.st_ino, found.st_mtime_ns
 
 
-def _ident(name: str) -> str:
-    """``name`` as a quoted SQL identifier (DuckDB and DataFusion alike)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _q(alias: str, name: str) -> str:
-    return f"{alias}.{_ident(name)}"
+    return f"{alias}.{quote_ident(name)}"
