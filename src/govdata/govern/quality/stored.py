@@ -273,6 +273,25 @@ def _row(session: Session, resource: Resource, binding_id: int) -> StoredBinding
     return row
 
 
+def _refuse_duplicate(
+    session: Session, resource: Resource, data: BindingIn, besides: int | None = None
+) -> None:
+    """``Conflict`` if another stored binding of ``resource`` has ``data``'s rule, columns and params."""
+    key = identity(data.rule, data.columns, data.params)
+    if any(
+        identity(r.rule, r.columns, r.params) == key for r in _stored(session, resource) if r.id != besides
+    ):
+        raise Conflict(
+            "govern.rules.duplicate", resource=resource.code, rule=data.rule, columns=", ".join(data.columns)
+        )
+
+
+def _stored_out(row: StoredBinding, resource: Resource) -> BindingOut:
+    return _out(
+        Effective(RuleBinding(row.rule, tuple(row.columns), _with_cycle(row, resource)), "stored", stored=row)
+    )
+
+
 def add_binding(
     session: Session, lake: Lake, audit: AuditLog, actor: Actor, code: str, data: BindingIn
 ) -> BindingOut:
@@ -280,11 +299,7 @@ def add_binding(
     resource = _resource(session, code)
     _require_editor(actor, resource)
     validate_binding(lake, resource, data)
-    key = identity(data.rule, data.columns, data.params)
-    if any(identity(r.rule, r.columns, r.params) == key for r in _stored(session, resource)):
-        raise Conflict(
-            "govern.rules.duplicate", resource=code, rule=data.rule, columns=", ".join(data.columns)
-        )
+    _refuse_duplicate(session, resource, data)
     row = StoredBinding(
         resource_id=resource.id,
         rule=data.rule,
@@ -298,9 +313,7 @@ def add_binding(
     session.add(row)
     session.flush()
     _audit(session, audit, actor, resource, row, "added")
-    return _out(
-        Effective(RuleBinding(row.rule, tuple(row.columns), _with_cycle(row, resource)), "stored", stored=row)
-    )
+    return _stored_out(row, resource)
 
 
 def update_binding(
@@ -311,20 +324,12 @@ def update_binding(
     _require_editor(actor, resource)
     row = _row(session, resource, binding_id)
     validate_binding(lake, resource, data)
-    key = identity(data.rule, data.columns, data.params)
-    if any(
-        identity(r.rule, r.columns, r.params) == key for r in _stored(session, resource) if r.id != row.id
-    ):
-        raise Conflict(
-            "govern.rules.duplicate", resource=code, rule=data.rule, columns=", ".join(data.columns)
-        )
+    _refuse_duplicate(session, resource, data, besides=row.id)
     row.rule, row.columns, row.params = data.rule, list(data.columns), dict(data.params)
     row.blocking, row.enabled, row.updated_by = data.blocking, data.enabled, actor.username
     session.flush()
     _audit(session, audit, actor, resource, row, "updated")
-    return _out(
-        Effective(RuleBinding(row.rule, tuple(row.columns), _with_cycle(row, resource)), "stored", stored=row)
-    )
+    return _stored_out(row, resource)
 
 
 def set_enabled(
