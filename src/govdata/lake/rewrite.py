@@ -89,12 +89,13 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
     if scanned <= SCAN_ROWS:
         return None
     source = source.select(schema.names).cast(schema)
-    dead = {os.path.relpath(path, root): rows for path, rows in vectors.deleted(table).items()}
+    gone = vectors.deleted(table)
+    dead = {os.path.relpath(path, root): rows for path, rows in gone.items()}
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
         con.register("s", source.select(keys))
-        con.register("dead", vectors.positions_table({os.path.join(root, p): r for p, r in dead.items()}))
+        con.register("dead", vectors.positions_table(gone))
         using = ", ".join(quote_ident(k) for k in keys)
         live = "ANTI JOIN dead USING (filename, file_row_number)"
         hits = con.sql(
@@ -147,15 +148,13 @@ def _split(
 
 def _by_file(hits: pa.Table, root: str) -> dict[str, pa.Array]:
     """Row positions of ``hits`` (filename, file_row_number) per data file path relative to ``root``."""
-    import pyarrow.compute as pc
-
-    out: dict[str, pa.Array] = {}
-    if not hits.num_rows:
-        return out
-    for name in pc.unique(hits.column("filename")).to_pylist():
-        rows = hits.filter(pc.equal(hits.column("filename"), name)).column("file_row_number")
-        out[os.path.relpath(str(name), root)] = rows.combine_chunks().cast(pa.uint64())
-    return out
+    grouped = hits.group_by("filename").aggregate([("file_row_number", "list")])
+    names = grouped.column("filename").to_pylist()
+    rows = grouped.column("file_row_number_list").combine_chunks()
+    return {
+        os.path.relpath(str(name), root): positions.values.cast(pa.uint64())
+        for name, positions in zip(names, rows, strict=True)
+    }
 
 
 def _union(old: pa.Array | None, new: pa.Array) -> Any:
