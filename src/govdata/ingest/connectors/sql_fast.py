@@ -140,31 +140,35 @@ def _adbc_connect(plan: Plan) -> Any:
 
 class EarlyConnection:
     """An ADBC connection opened in a thread while the load reflects the table (or the one the
-    source's previous load left in ``sql_pool``, checked there), handed to one read at a time:
-    libpq's handshake and the driver's type query (~40 ms) are not waited for in turn.
+    source's previous load left in ``sql_pool``, checked there over ``engine``), handed to one read at
+    a time: libpq's handshake and the driver's type query (~40 ms) are not waited for in turn.
 
     A connection that fails to open is dropped: the read then connects itself and reports the error.
     """
 
-    def __init__(self, libpq_url: str) -> None:
+    def __init__(self, libpq_url: str, engine: Any = None) -> None:
         self._lock = threading.Lock()
         self._conn: Any = None
+        self._backend: sql_pool.Backend | None = None
         self._closed = False
         self._url = libpq_url
         self._thread = threading.Thread(
-            target=self._open, args=(libpq_url,), name="adbc-connect", daemon=True
+            target=self._open, args=(libpq_url, engine), name="adbc-connect", daemon=True
         )
         self._thread.start()
 
-    def _open(self, url: str) -> None:
+    def _open(self, url: str, engine: Any) -> None:
         import adbc_driver_postgresql.dbapi as adbc
 
-        conn = sql_pool.take_adbc(url)  # the connection a previous load of this source left
-        if conn is None:
+        kept = sql_pool.take_adbc(url, engine) if engine is not None else None
+        if kept is not None:  # the connection a previous load of this source left, still served
+            conn, self._backend = kept
+        else:
             try:
                 conn = adbc.connect(url)
             except Exception:  # noqa: BLE001 - see the class docstring
                 return
+            self._backend = sql_pool.backend(conn) if engine is not None else None
         self.give_back(conn, fresh=True)
 
     def take(self) -> Any | None:
@@ -195,8 +199,12 @@ class EarlyConnection:
         with self._lock:
             self._closed = True
             conn, self._conn = self._conn, None
-        if conn is not None:
-            sql_pool.keep_adbc(self._url, conn)
+        if conn is None:
+            return
+        if self._backend is None:  # not kept: its server process is unknown (or no engine to ask)
+            conn.close()
+        else:
+            sql_pool.keep_adbc(self._url, sql_pool.Kept(conn, self._backend))
 
 
 def _param_batch(plan: Plan, params: list[Any]) -> pa.RecordBatch:
