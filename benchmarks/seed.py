@@ -121,9 +121,9 @@ def _execute(backend: str, *sql: str) -> list[tuple[object, ...]]:
     return rows
 
 
-def _next_stamp(backend: str) -> str:
-    """A timestamp one minute past every ``updated_at`` in the table (the next change's cursor)."""
-    (top,) = _execute(backend, f"SELECT max(updated_at) FROM {TABLE}")[0]  # noqa: S608 - constant name
+def _next_stamp(backend: str, table: str = TABLE) -> str:
+    """A timestamp one minute past every ``updated_at`` in ``table`` (the next change's cursor)."""
+    (top,) = _execute(backend, f"SELECT max(updated_at) FROM {table}")[0]  # noqa: S608 - constant name
     return f"{top + dt.timedelta(minutes=1):%Y-%m-%d %H:%M:%S}"  # type: ignore[operator]
 
 
@@ -161,7 +161,13 @@ def drop_new_rows(backend: str, rows: int) -> None:
 WARM_TABLE = "bench_warm"
 
 
-def warm_table(backend: str, rows: int = 1000) -> str:
+def touch_warm(backend: str) -> None:
+    """A quarter of the warm-up table changed, so the warm-up increment takes an upsert's whole path."""
+    stamp = _spread(backend, _next_stamp(backend, WARM_TABLE))
+    _execute(backend, f"UPDATE {WARM_TABLE} SET updated_at = {stamp}, hyzk = '21' WHERE id % 4 = 0")  # noqa: S608
+
+
+def warm_table(backend: str, rows: int = 20_000) -> str:
     """A small copy of the people table (its first ``rows`` rows), for a worker's warm-up load."""
     pk = f"ALTER TABLE {WARM_TABLE} ADD PRIMARY KEY (id)"
     _execute(

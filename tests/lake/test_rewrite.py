@@ -8,11 +8,13 @@ import shutil
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govdata.lake.rewrite as rewrite
+import govdata.lake.store as store
 from govdata.lake import Lake, TableRef
 
 REF = TableRef("raw", "rw", "people")
@@ -57,6 +59,7 @@ def always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Take the key-scan path for any table and source (the cost rule is tested on its own below)."""
     monkeypatch.setattr(rewrite, "SCAN_ROWS", 0)
     monkeypatch.setattr(rewrite, "TOUCHED_SHARE", 1.0)
+    monkeypatch.setattr(rewrite, "SMALL_SHARE", 0.0)  # no file counts as small: only touched ones copied
 
 
 def _seed(lake: Lake, parts: int = 4, per: int = 50) -> None:
@@ -94,6 +97,35 @@ def test_only_the_files_holding_a_source_key_are_rewritten(tmp_path: Path) -> No
         2,
         1,
     )
+
+
+def test_increments_mark_large_files_and_fold_small_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the lake's own rules (files modelled as large: none copied for being small), increments
+    of new keys past the end plus updates of the newest rows take the key scan, not MERGE: replaced
+    rows are marked, each increment adds one small file, and the small files are folded into one as
+    soon as there would be more than ``SMALL_FILES`` of them."""
+    monkeypatch.setattr(rewrite, "COPY_ROWS", 0)
+    lake = Lake(str(tmp_path))
+    _seed(lake, parts=4, per=2_000)
+    adds = pa.table(lake._table(REF).get_add_actions(flatten=True))
+    per_row = pc.sum(adds.column("size_bytes")).as_py() / 8_000
+    # files of ~2,000 rows: the lake sets its target file size on a table before its first upsert
+    monkeypatch.setattr(store, "TABLE_CONFIGURATION", {"delta.targetFileSize": str(int(2_000 * per_row))})
+    smalls = []
+    for run in range(8):
+        start = 8_000 + 100 * run
+        change = _people([*range(start - 20, start), *range(start, start + 100)], f"第{run}次")
+        result = lake.merge(REF, change, ["id"])
+        assert (result.inserted, result.updated) == (100, 20)
+        assert lake.history(REF)[0]["govdata.operation"] == "upsert"
+        counts = pa.table(lake._table(REF).get_add_actions(flatten=True)).column("num_records").to_pylist()
+        smalls.append(sum(1 for n in counts if n < 1_000))  # under half the rows a file holds
+    assert smalls == [1, 2, 3, 4, 1, 2, 3, 4]
+    rows = {r[0]: r[2] for r in _rows(lake)}
+    assert lake.count(REF) == 8_800 and rows[7_999] == "名7999第0次" and rows[8_799] == "名8799第7次"
+    assert rows[7_000] == "名7000" and rows[8_099] == "名8099第1次"
 
 
 @pytest.mark.usefixtures("always")
@@ -188,6 +220,8 @@ def marking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Mark replaced rows in deletion vectors wherever a file is touched, and never compact."""
     monkeypatch.setattr(rewrite, "SCAN_ROWS", 0)
     monkeypatch.setattr(rewrite, "TOUCHED_SHARE", 0.0)
+    monkeypatch.setattr(rewrite, "SMALL_SHARE", 0.0)
+    monkeypatch.setattr(rewrite, "COPY_ROWS", 0)
     monkeypatch.setattr(rewrite, "COMPACT_SHARE", 1.0)
 
 
@@ -257,6 +291,8 @@ def test_a_file_mostly_marked_is_copied_and_its_vector_dropped(
 
     monkeypatch.setattr(rewrite, "SCAN_ROWS", 0)
     monkeypatch.setattr(rewrite, "TOUCHED_SHARE", 0.0)
+    monkeypatch.setattr(rewrite, "SMALL_SHARE", 0.0)
+    monkeypatch.setattr(rewrite, "COPY_ROWS", 0)
     monkeypatch.setattr(rewrite, "COMPACT_SHARE", 0.09)  # more than 4.5 of a 50-row file
     lake = Lake(str(tmp_path))
     _seed(lake)

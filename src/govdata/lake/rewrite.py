@@ -4,12 +4,13 @@ deltalake's MERGE learns which target files hold a matched key by joining every 
 file whose key statistics overlap the source's key range. A PostgreSQL source's files span the whole
 key range (its heap is not in key order), so 100k updates of a 10M-row table read all 10M rows to
 rewrite three files: 6 s and 3.4 GB (docs/benchmarks.md). Here DuckDB reads the key columns only to
-find the touched files and the positions of the replaced rows. While the touched files are few they
-are copied without those rows; when they are most of the table (random changes of a key-ordered
-table) the rows are marked in deletion vectors instead (``vectors``) and a file is copied only once a
-quarter of it is marked. The source's rows are written as new files, and everything is one commit,
-as MERGE's would be. The result is MERGE's: a matched row is replaced by the source's row, an
-unmatched source row is inserted, a NULL key matches nothing.
+find the touched files and the positions of the replaced rows. Those rows are marked in deletion
+vectors (``vectors``) — a few milliseconds, where copying a file costs its whole size — and a file is
+copied without them only once a quarter of it would be marked. The source's rows are written as new
+files; once a table would hold more than a few small files (earlier increments'), they are copied
+together with the source's rows into one, so increments stay cheap and files do not pile up.
+Everything is one commit, as MERGE's would be. The result is MERGE's: a matched row is replaced by
+the source's row, an unmatched source row is inserted, a NULL key matches nothing.
 
 Taken only where that is exactly a MERGE (``applicable``): a local, unpartitioned table of flat
 columns that the source already has (no schema evolution), without delete detection, a change feed,
@@ -37,13 +38,24 @@ from govdata.lake.writing import ROW_GROUP_ROWS, TARGET_FILE_BYTES, dictionary_c
 READ_ROWS = 65_536  # rows per batch read back from the touched files
 MIN_FILE_ROWS = 1_000
 DICTIONARY_SAMPLE_ROWS = 16_384
-# below this many rows in the files whose key range overlaps the source's, MERGE reads them about as
-# fast as the key columns would be read here (a realistic increment touches the newest file or two)
-SCAN_ROWS = 400_000
+# at or below this many rows in the files whose key range overlaps the source's, deltalake's MERGE runs
+# instead. 0: measured, MERGE is never the cheaper one — a realistic increment of the 1M-row people
+# table (0.9 % new rows, 0.1 % updates of the newest, so only the newest file overlaps) took 0.24–0.32 s
+# through MERGE and 0.10–0.15 s here, the newest file copied with the new rows (tests raise it to run MERGE)
+SCAN_ROWS = 0
 # past this share of a file marked deleted, an upsert copies the file instead (its vector folded in)
 COMPACT_SHARE = 0.25
-# past this share of the scanned rows in files holding a key, MERGE's own rewrite is as cheap
-TOUCHED_SHARE = 0.5
+# a touched file of at most this many rows is copied rather than marked: a few milliseconds either
+# way, and small tables (most of a city's) never need a vector or the protocol upgrade that allows them
+COPY_ROWS = 10_000
+# touched files are copied outright while they hold at most this share of the scanned rows; 0: never —
+# marking a file's replaced rows costs a few milliseconds, copying it its whole size (tests raise it)
+TOUCHED_SHARE = 0.0
+# a file under this share of the target rows per file is small (an earlier increment's rows); once an
+# upsert would leave more than SMALL_FILES of them, it copies them all together with its own rows —
+# so increments cost little each time and the table never piles up small files
+SMALL_SHARE = 0.5
+SMALL_FILES = 4
 _BOUNDED = (pa.types.is_integer, pa.types.is_date32, pa.types.is_string, pa.types.is_large_string)
 
 
@@ -74,10 +86,10 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
     add the others, in one commit; ``source`` holds one row per key. Returns (inserted, updated), or
     None without writing when MERGE costs no more (the files it would read are few: ``SCAN_ROWS``).
 
-    The files holding a changed key are copied without those rows while they are at most
-    ``TOUCHED_SHARE`` of the rows scanned; past that (random changes of a key-ordered table touch
-    every file) their replaced rows are marked in deletion vectors instead, and a file whose marked
-    rows would pass ``COMPACT_SHARE`` of it is copied, which folds its vector back in.
+    The replaced rows of the files holding a changed key are marked in deletion vectors; a file whose
+    marked rows would pass ``COMPACT_SHARE`` of it is copied without them instead, which folds its
+    vector back in. Once more than ``SMALL_FILES`` small files would be left, they are all copied
+    together with the source's rows (``_split``).
     """
     import duckdb
 
@@ -105,7 +117,9 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
         ).to_arrow_table()
         hit = _by_file(hits, root)
         touched = {path: len(rows) for path, rows in hit.items()}
-        copy, mark = _split(touched, dead, records, scanned)
+        target_bytes = int(table.metadata().configuration.get("delta.targetFileSize", TARGET_FILE_BYTES))
+        per_file = _rows_per_file(adds, target_bytes)
+        copy, mark = _split(touched, dead, records, scanned, per_file, source.num_rows)
         kept: Iterator[pa.RecordBatch] = iter(())
         if copy:
             columns = ", ".join(quote_ident(n) for n in schema.names)
@@ -115,8 +129,7 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
                 params={"files": [os.path.join(root, p) for p in copy]},
             ).to_arrow_reader(READ_ROWS)
             kept = (batch.cast(schema) for batch in reader)
-        target_bytes = int(table.metadata().configuration.get("delta.targetFileSize", TARGET_FILE_BYTES))
-        added = _write(root, _chain(kept, source, READ_ROWS), schema, _rows_per_file(adds, target_bytes))
+        added = _write(root, _chain(kept, source, READ_ROWS), schema, per_file)
     finally:
         con.close()
     updated = sum(touched.values())
@@ -134,16 +147,34 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
 
 
 def _split(
-    touched: dict[str, int], dead: dict[str, pa.Array], records: dict[str, Any], scanned: int
+    touched: dict[str, int],
+    dead: dict[str, pa.Array],
+    records: dict[str, Any],
+    scanned: int,
+    per_file: int,
+    adding: int,
 ) -> tuple[list[str], list[str]]:
-    """(files to copy, files to mark) among the touched ones."""
-    if sum(int(records[p] or 0) for p in touched) <= TOUCHED_SHARE * scanned:
-        return sorted(touched), []
-    copy, mark = [], []
-    for path, n in sorted(touched.items()):
-        gone = n + (len(dead[path]) if path in dead else 0)
-        (copy if gone > COMPACT_SHARE * int(records[path] or 0) else mark).append(path)
-    return copy, mark
+    """(files to copy, files to mark) for an upsert that writes ``adding`` rows of its own (its source).
+
+    A touched file is marked, or copied when it holds at most ``COPY_ROWS`` rows or once its marked
+    rows would pass ``COMPACT_SHARE`` of it (all
+    touched files are copied while they hold at most ``TOUCHED_SHARE`` of the ``scanned`` rows). When
+    the table would be left with more than ``SMALL_FILES`` small files (``SMALL_SHARE``), counting
+    the one this upsert writes, every small file is copied along with the upsert's rows."""
+    rows = {path: int(n or 0) for path, n in records.items()}
+    copy: set[str] = set()
+    mark: set[str] = set()
+    if touched and sum(rows[p] for p in touched) <= TOUCHED_SHARE * scanned:
+        copy.update(touched)
+    else:
+        for path, n in touched.items():
+            gone = n + (len(dead[path]) if path in dead else 0)
+            (copy if gone > COMPACT_SHARE * rows[path] or rows[path] <= COPY_ROWS else mark).add(path)
+    small = {path for path, n in rows.items() if n < SMALL_SHARE * per_file and path not in copy}
+    if len(small) + (0 < adding < SMALL_SHARE * per_file) > SMALL_FILES:
+        copy |= small
+        mark -= small
+    return sorted(copy), sorted(mark)
 
 
 def _by_file(hits: pa.Table, root: str) -> dict[str, pa.Array]:
