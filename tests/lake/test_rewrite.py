@@ -99,6 +99,20 @@ def test_only_the_files_holding_a_source_key_are_rewritten(tmp_path: Path) -> No
     )
 
 
+def test_rows_past_the_end_take_the_key_scan_too(tmp_path: Path) -> None:
+    """An increment of new keys only (no file's key range overlaps it) is written by the key scan
+    with the lake's own settings, not handed to MERGE; an empty source writes nothing."""
+    lake = Lake(str(tmp_path))
+    _seed(lake)
+    version = lake.version(REF)
+    result = lake.merge(REF, _people([500, 501]), ["id"])
+    assert (result.inserted, result.updated, result.version) == (2, 0, version + 1)
+    assert lake.history(REF)[0]["govdata.operation"] == "upsert"
+    assert lake.count(REF) == 202
+    assert rewrite.upsert(lake._table(REF), lake.uri(REF), _people([]), ["id"]) is None
+    assert lake.version(REF) == version + 1
+
+
 def test_increments_mark_large_files_and_fold_small_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -39,7 +39,7 @@ READ_ROWS = 65_536  # rows per batch read back from the touched files
 MIN_FILE_ROWS = 1_000
 DICTIONARY_SAMPLE_ROWS = 16_384
 # at or below this many rows in the files whose key range overlaps the source's, deltalake's MERGE runs
-# instead. 0: measured, MERGE is never the cheaper one — a realistic increment of the 1M-row people
+# instead; 0: never — measured, MERGE is never the cheaper one — a realistic increment of the 1M-row people
 # table (0.9 % new rows, 0.1 % updates of the newest, so only the newest file overlaps) took 0.24–0.32 s
 # through MERGE and 0.10–0.15 s here, the newest file copied with the new rows (tests raise it to run MERGE)
 SCAN_ROWS = 0
@@ -84,7 +84,7 @@ def applicable(table: Any, source: pa.Schema) -> bool:
 def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[int, int] | None:
     """Replace the rows of ``table`` (stored at the local path ``root``) whose key ``source`` has and
     add the others, in one commit; ``source`` holds one row per key. Returns (inserted, updated), or
-    None without writing when MERGE costs no more (the files it would read are few: ``SCAN_ROWS``).
+    None without writing for an empty source, or when MERGE costs no more (``SCAN_ROWS``).
 
     The replaced rows of the files holding a changed key are marked in deletion vectors; a file whose
     marked rows would pass ``COMPACT_SHARE`` of it is copied without them instead, which folds its
@@ -98,7 +98,7 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
     records = dict(zip(adds.column("path").to_pylist(), adds.column("num_records").to_pylist(), strict=True))
     candidates = _candidates(adds, source, keys)
     scanned = sum(int(records[p] or 0) for p in candidates)
-    if scanned <= SCAN_ROWS:
+    if not source.num_rows or (SCAN_ROWS and scanned <= SCAN_ROWS):
         return None
     source = source.select(schema.names).cast(schema)
     gone = vectors.deleted(table)
@@ -110,12 +110,14 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
         con.register("dead", vectors.positions_table(gone))
         using = ", ".join(quote_ident(k) for k in keys)
         live = "ANTI JOIN dead USING (filename, file_row_number)"
-        hits = con.sql(
-            f"SELECT filename, file_row_number FROM read_parquet($files, filename = true, file_row_number = true, "  # noqa: S608 - quoted names
-            f"union_by_name = true) SEMI JOIN s USING ({using}) {live}",
-            params={"files": [os.path.join(root, p) for p in candidates]},
-        ).to_arrow_table()
-        hit = _by_file(hits, root)
+        hit: dict[str, pa.Array] = {}
+        if candidates:  # none: every source key lies outside every file's range (rows past the end)
+            hits = con.sql(
+                f"SELECT filename, file_row_number FROM read_parquet($files, filename = true, file_row_number = true, "  # noqa: S608 - quoted names
+                f"union_by_name = true) SEMI JOIN s USING ({using}) {live}",
+                params={"files": [os.path.join(root, p) for p in candidates]},
+            ).to_arrow_table()
+            hit = _by_file(hits, root)
         touched = {path: len(rows) for path, rows in hit.items()}
         target_bytes = int(table.metadata().configuration.get("delta.targetFileSize", TARGET_FILE_BYTES))
         per_file = _rows_per_file(adds, target_bytes)
@@ -157,10 +159,10 @@ def _split(
     """(files to copy, files to mark) for an upsert that writes ``adding`` rows of its own (its source).
 
     A touched file is marked, or copied when it holds at most ``COPY_ROWS`` rows or once its marked
-    rows would pass ``COMPACT_SHARE`` of it (all
-    touched files are copied while they hold at most ``TOUCHED_SHARE`` of the ``scanned`` rows). When
-    the table would be left with more than ``SMALL_FILES`` small files (``SMALL_SHARE``), counting
-    the one this upsert writes, every small file is copied along with the upsert's rows."""
+    rows would pass ``COMPACT_SHARE`` of it (all touched files are copied while they hold at most
+    ``TOUCHED_SHARE`` of the ``scanned`` rows). When the table would be left with more than
+    ``SMALL_FILES`` small files (``SMALL_SHARE``), counting the one this upsert writes, every small
+    file is copied along with the upsert's rows."""
     rows = {path: int(n or 0) for path, n in records.items()}
     copy: set[str] = set()
     mark: set[str] = set()
