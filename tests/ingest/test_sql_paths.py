@@ -355,7 +355,8 @@ def test_reads_of_one_postgresql_load_share_an_early_connection(monkeypatch: pyt
 def test_an_early_connection_that_fails_leaves_the_read_to_report_it() -> None:
     from govdata.ingest.connectors.sql_fast import EarlyConnection
 
-    early = EarlyConnection("postgresql://postgres@127.0.0.1:1/test")
+    engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/test")  # never connects: nothing kept
+    early = EarlyConnection("postgresql://postgres@127.0.0.1:1/test", engine)
     assert early.take() is None
     early.close()
     sql = get_connector("sql")

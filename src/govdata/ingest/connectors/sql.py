@@ -140,7 +140,7 @@ class SqlConnector(Connector):
         kept = sql_pool.pooled(url)
         pin = _Opened(sql_pool.engine(url) if kept else create_engine(url, pool_size=1))
         if url.get_backend_name() == "postgresql" and cfg.engine in ("auto", "adbc"):
-            pin.early = EarlyConnection(_libpq(url), pin.engine if kept else None)  # opens while reflecting
+            pin.early = EarlyConnection(_libpq(url), pin.engine)  # opens while the table is reflected
         self._open[key] = pin
         try:
             yield

@@ -146,7 +146,7 @@ class EarlyConnection:
     A connection that fails to open is dropped: the read then connects itself and reports the error.
     """
 
-    def __init__(self, libpq_url: str, engine: Any = None) -> None:
+    def __init__(self, libpq_url: str, engine: Any) -> None:
         self._lock = threading.Lock()
         self._conn: Any = None
         self._backend: sql_pool.Backend | None = None
@@ -160,7 +160,7 @@ class EarlyConnection:
     def _open(self, url: str, engine: Any) -> None:
         import adbc_driver_postgresql.dbapi as adbc
 
-        kept = sql_pool.take_adbc(url, engine) if engine is not None else None
+        kept = sql_pool.take_adbc(url, engine)
         if kept is not None:  # the connection a previous load of this source left, still served
             conn, self._backend = kept
         else:
@@ -168,7 +168,7 @@ class EarlyConnection:
                 conn = adbc.connect(url)
             except Exception:  # noqa: BLE001 - see the class docstring
                 return
-            self._backend = sql_pool.backend(conn) if engine is not None else None
+            self._backend = sql_pool.backend(conn)
         self.give_back(conn, fresh=True)
 
     def take(self) -> Any | None:
@@ -201,7 +201,7 @@ class EarlyConnection:
             conn, self._conn = self._conn, None
         if conn is None:
             return
-        if self._backend is None:  # not kept: its server process is unknown (or no engine to ask)
+        if self._backend is None:  # not kept: its server process is unknown
             conn.close()
         else:
             sql_pool.keep_adbc(self._url, sql_pool.Kept(conn, self._backend))

@@ -8,7 +8,8 @@ for a server it reads (PostgreSQL, MySQL/MariaDB — never a SQLite file, which 
 replace under the same path):
 
 - one SQLAlchemy engine per URL (a pool of two idle connections — the reflection's and the check of
-  a kept ADBC connection run side by side — each checked by ``pool_pre_ping`` before use), at most ``LIMIT`` engines, each disposed once unused for ``IDLE_SECONDS``;
+  a kept ADBC connection run side by side — each checked by ``pool_pre_ping`` before use), at most
+  ``LIMIT`` engines, each disposed once unused for ``IDLE_SECONDS``;
 - at most one idle ADBC connection per URL for ``IDLE_SECONDS`` (its transaction ended), with the
   server process that serves it (``Backend``: pid and start time, read when it opened). Before it is
   lent again the server is asked, over the source's SQLAlchemy engine, whether that process still
