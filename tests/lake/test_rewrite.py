@@ -383,3 +383,56 @@ def test_a_marked_upsert_that_fails_before_its_commit_changes_nothing(
         lake.merge(REF, _people([6, 56, 106, 156, 999], "二"), ["id"])
     assert lake.version(REF) == version
     assert _rows(Lake(str(tmp_path))) == before
+
+
+@pytest.mark.usefixtures("marking")
+def test_vectors_read_from_the_log_are_deltalakes(tmp_path: Path) -> None:
+    """The lake reads a local table's vectors from their files by the log's descriptors (each vector
+    once per process); what it reads is what deltalake's ``deletion_vectors()`` expands — also past a
+    checkpoint and once a vector was replaced — and the row count is the vectors' cardinalities."""
+    from govdata.lake import vectors
+
+    lake = Lake(str(tmp_path))
+    _seed(lake, parts=3, per=100)
+    lake.merge(REF, _people([1, 2, 150, 299], "一"), ["id"])
+    lake._table(REF).create_checkpoint()
+    lake.merge(REF, _people([3, 151, 152], "二"), ["id"])
+    table = lake._table(REF)
+    ours = {p: sorted(r.to_pylist()) for p, r in vectors.deleted(table).items()}
+    theirs = {p: sorted(r.to_pylist()) for p, r in vectors._deleted_by_deltalake(table).items()}
+    assert ours == theirs and len(ours) == 3 and sum(map(len, ours.values())) == 7
+    assert vectors.deleted_rows(table) == 7 and lake.count(REF) == lake.stats(REF).records == 300
+    assert vectors._read_vector.cache_info().hits + vectors._read_vector.cache_info().misses > 0
+
+
+def test_z85_round_trips() -> None:
+    import uuid
+
+    from govdata.lake import vectors
+
+    raw = uuid.UUID("12345678-9abc-def0-1234-56789abcdef0").bytes
+    assert vectors.z85_decode(vectors.z85(raw)) == raw
+    assert (
+        vectors.z85(bytes([0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B])) == "HelloWorld"
+    )  # ZeroMQ RFC 32
+
+
+@pytest.mark.usefixtures("marking")
+def test_an_upserts_files_keep_the_tables_dictionary_choice(tmp_path: Path) -> None:
+    """The rows an upsert writes get dictionaries on the columns the table's own files have them on
+    (chosen from a sample at the load): a few codes, yes; a column of distinct names, no — even when
+    the upsert writes too few rows to judge by itself."""
+    import pyarrow.parquet as pq
+
+    lake = Lake(str(tmp_path))
+    lake.write(REF, _people(list(range(6000))), mode="overwrite")
+    before = _files(lake)
+    lake.merge(REF, _people([5, 7000], "改"), ["id"])
+    (new,) = _files(lake) - before
+    group = pq.read_metadata(tmp_path / "raw" / "rw" / "people" / new).row_group(0)
+    encoded = {
+        group.column(i).path_in_schema
+        for i in range(group.num_columns)
+        if any("DICTIONARY" in e for e in group.column(i).encodings)
+    }
+    assert "area" in encoded and "name" not in encoded

@@ -129,16 +129,13 @@ def try_cast(values: pa.Array | pa.ChunkedArray, target: pa.DataType) -> tuple[p
         return cast, pa.repeat(pa.scalar(False), len(values))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
-    import duckdb
+    from govdata.lake.sql import duck
 
-    con = duckdb.connect()
-    try:
+    with duck() as con:
         con.register("empty", pa.table({"v": pa.array([], target)}))
         duck_type = con.sql("DESCRIBE empty").fetchall()[0][1]
         con.register("vals", pa.table({"v": values}))
         out = con.sql(f"SELECT TRY_CAST(v AS {duck_type}) AS v FROM vals").to_arrow_table()  # noqa: S608
-    finally:
-        con.close()
     cast = out.column("v").combine_chunks().cast(target)
     bad = pc.and_(pc.is_valid(values), pc.is_null(cast))
     return cast, bad

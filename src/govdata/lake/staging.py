@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from govdata.errors import InvalidInput
-from govdata.lake.sql import quote_ident
+from govdata.lake.sql import duck, quote_ident
 
 if TYPE_CHECKING:
     from govdata.lake.store import TableRef
@@ -173,19 +173,14 @@ def last_per_key(table: pa.Table, keys: list[str]) -> pa.Table:
     """``table`` with one row per key: the last one (rows later in the source win)."""
     if _distinct(table, keys) == table.num_rows:  # the usual case, answered without DuckDB
         return table
-    import duckdb
-
     cols = ", ".join(quote_ident(k) for k in keys)
-    con = duckdb.connect()
-    try:
+    with duck() as con:
         numbered = table.append_column("__pos", pa.array(range(table.num_rows), pa.int64()))
         con.register("numbered", numbered)
         out = con.sql(
             f"SELECT * EXCLUDE (__pos, __rn) FROM (SELECT *, row_number() OVER "  # noqa: S608 — quoted identifiers
             f"(PARTITION BY {cols} ORDER BY __pos DESC) AS __rn FROM numbered) WHERE __rn = 1 ORDER BY __pos"
         ).to_arrow_table()
-    finally:
-        con.close()
     return out.cast(table.schema)
 
 
@@ -200,17 +195,12 @@ def _distinct(table: pa.Table, keys: list[str]) -> int:
 
 def absent(present: pa.Table, data: pa.Table, keys: list[str]) -> pa.Table:
     """The keys of ``present`` that ``data`` lacks."""
-    import duckdb
-
     on = " AND ".join(f"p.{quote_ident(k)} IS NOT DISTINCT FROM d.{quote_ident(k)}" for k in keys)
-    con = duckdb.connect()
-    try:
+    with duck() as con:
         con.register("p", present.select(keys))
         con.register("d", data.select(keys))
         sql = f"SELECT p.* FROM p WHERE NOT EXISTS (SELECT 1 FROM d WHERE {on})"  # noqa: S608 — quoted
         return con.sql(sql).to_arrow_table()
-    finally:
-        con.close()
 
 
 def key_rows(extra: pa.Table, keys: list[str], schema: pa.Schema) -> pa.Table:

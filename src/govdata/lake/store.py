@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from govdata.errors import InvalidInput, NotFound
 from govdata.lake import rewrite, vectors
-from govdata.lake.sql import quote_ident
+from govdata.lake.sql import duck, quote_ident
 from govdata.lake.staging import (
     MEMORY_BYTES,
     ONLY_KEY,
@@ -478,16 +478,10 @@ class Lake:
     @contextmanager
     def connect(self, **tables: TableRef) -> Iterator[Any]:
         """A DuckDB connection with each ``name=ref`` registered as a view over the Delta table."""
-        import duckdb
-
-        con = duckdb.connect()
-        con.execute("SET enable_progress_bar = false")
-        try:
+        with duck() as con:
             for name, ref in tables.items():
                 self.register(con, name, ref)
             yield con
-        finally:
-            con.close()
 
     def register(self, con: Any, name: str, ref: TableRef, version: int | None = None) -> None:
         """Make ``name`` on DuckDB connection ``con`` the table's rows (at ``version``).

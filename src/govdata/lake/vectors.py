@@ -17,6 +17,7 @@ none).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import struct
@@ -43,6 +44,18 @@ def z85(raw: bytes) -> str:
             chunk.append(_Z85[digit])
         out.extend(reversed(chunk))
     return "".join(out)
+
+
+def z85_decode(text: str) -> bytes:
+    """The bytes ``z85`` encoded as ``text`` (a multiple of 5 characters)."""
+    digits = {c: i for i, c in enumerate(_Z85)}
+    out = bytearray()
+    for i in range(0, len(text), 5):
+        value = 0
+        for c in text[i : i + 5]:
+            value = value * 85 + digits[c]
+        out += value.to_bytes(4, "big")
+    return bytes(out)
 
 
 def encode(positions: Iterable[int]) -> bytes:
@@ -74,13 +87,33 @@ def write(root: str, vectors: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def deleted(table: Any) -> dict[str, pa.Array]:
-    """Deleted row positions (uint64) per data file of ``table`` that has a vector, by local path."""
+    """Deleted row positions (uint64) per data file of ``table`` that has a vector, by local path.
+
+    A local table's vectors are read from their files by the descriptors in its log, each vector
+    once per process (``_positions``: a vector never changes once written); deltalake's
+    ``deletion_vectors()`` would expand every file's vector into a selection vector as long as the
+    file, every time. Other tables, and descriptors this reader does not know, go through deltalake.
+    """
+    if not enabled(table):
+        return {}
+    root = local_root(table)
+    if root is not None:
+        out = {}
+        try:
+            for path, add in current_adds(root, int(table.version())).items():
+                if add.get("deletionVector"):
+                    out[_local_path(root, path)] = _positions(root, _descriptor(add["deletionVector"]))
+            return out
+        except (OSError, ValueError):  # an unknown storage type, a checkpoint this reader cannot parse
+            pass
+    return _deleted_by_deltalake(table)
+
+
+def _deleted_by_deltalake(table: Any) -> dict[str, pa.Array]:
     from urllib.parse import unquote
 
     import pyarrow.compute as pc
 
-    if not enabled(table):
-        return {}
     out = {}
     for batch in pa.RecordBatchReader.from_stream(table.deletion_vectors()):
         for path, keep in zip(
@@ -95,17 +128,90 @@ def deleted(table: Any) -> dict[str, pa.Array]:
 
 def deleted_rows(table: Any) -> int:
     """How many rows of a deltalake table's files its deletion vectors mark deleted (the log's row
-    counts include them)."""
-    return sum(len(rows) for rows in deleted(table).values())
+    counts include them): the vectors' cardinalities in the log, where the table is local."""
+    if not enabled(table):
+        return 0
+    root = local_root(table)
+    if root is not None:
+        try:
+            adds = current_adds(root, int(table.version())).values()
+            return sum(int(a["deletionVector"]["cardinality"]) for a in adds if a.get("deletionVector"))
+        except (OSError, ValueError, KeyError):
+            pass
+    return sum(len(rows) for rows in _deleted_by_deltalake(table).values())
+
+
+def local_root(table: Any) -> str | None:
+    """The directory of a table on the local file system (None for an object store)."""
+    uri = str(table.table_uri)
+    if uri.startswith("file://"):
+        from urllib.parse import unquote
+
+        uri = unquote(uri.removeprefix("file://"))
+    return None if "://" in uri else uri.rstrip("/")
+
+
+def _local_path(root: str, path: str) -> str:
+    from urllib.parse import unquote
+
+    if "://" in path:
+        return unquote(path.removeprefix("file://"))
+    return os.path.join(root, unquote(path))
+
+
+def _descriptor(dv: Mapping[str, Any]) -> tuple[str, str, int, int]:
+    return (
+        str(dv["storageType"]),
+        str(dv["pathOrInlineDv"]),
+        int(dv.get("offset") or 0),
+        int(dv["sizeInBytes"]),
+    )
+
+
+def _positions(root: str, descriptor: tuple[str, str, int, int]) -> pa.Array:
+    storage, where, offset, size = descriptor
+    if storage == "u":  # a random prefix (a directory), then the file's UUID in 20 Z85 characters
+        prefix, encoded = where[:-20], where[-20:]
+        name = f"deletion_vector_{uuid.UUID(bytes=z85_decode(encoded))}.bin"
+        return _read_vector(os.path.join(root, prefix, name), offset, size)
+    if storage == "p":
+        return _read_vector(_local_path(root, where), offset, size)
+    if storage == "i":
+        return _decode(z85_decode(where)[:size])
+    raise ValueError(f"unknown deletion vector storage type {storage!r}")
+
+
+@functools.lru_cache(maxsize=256)  # one table's vectors at 10M rows are ~25 MB at most (COMPACT_SHARE)
+def _read_vector(path: str, offset: int, size: int) -> pa.Array:
+    with open(path, "rb") as f:
+        f.seek(offset)
+        head = f.read(4 + size)
+    if len(head) < 4 + size or struct.unpack(">I", head[:4])[0] != size:
+        raise ValueError(f"deletion vector {path}@{offset}: size does not match its descriptor")
+    return _decode(head[4:])
+
+
+def _decode(data: bytes) -> pa.Array:
+    from pyroaring import BitMap64
+
+    if len(data) < 4 or struct.unpack("<I", data[:4])[0] != MAGIC:
+        raise ValueError("not a deletion vector (magic number)")
+    positions = BitMap64.deserialize(data[4:]).to_array()  # array('Q'): no numpy needed
+    return pa.Array.from_buffers(pa.uint64(), len(positions), [None, pa.py_buffer(positions)])
 
 
 def positions_table(gone: Mapping[str, pa.Array]) -> pa.Table:
-    """(filename, file_row_number) of every deleted row — what DuckDB's ``read_parquet`` reports."""
-    names = [pa.repeat(pa.scalar(path), len(rows)) for path, rows in gone.items()]
+    """(filename, file_row_number) of every deleted row — what DuckDB's ``read_parquet`` reports.
+    The file names are dictionary-encoded: repeating each name per row costs 20 ms per 80k rows."""
+    counts = [len(rows) for rows in gone.values()]
+    index = [pa.repeat(pa.scalar(i, pa.int32()), n) for i, n in enumerate(counts)]
+    names = pa.DictionaryArray.from_arrays(
+        pa.concat_arrays(index) if index else pa.array([], pa.int32()), pa.array(list(gone), pa.string())
+    )
     rows = [r.cast(pa.int64()) for r in gone.values()]
     return pa.table(
         {
-            "filename": pa.concat_arrays(names) if names else pa.array([], pa.string()),
+            "filename": names,
             "file_row_number": pa.concat_arrays(rows) if rows else pa.array([], pa.int64()),
         }
     )

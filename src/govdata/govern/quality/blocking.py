@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from govdata.govern.quality.engine import RuleBinding, check_columns, flagged_cte
 from govdata.govern.quality.sql import Params, SqlContext, normalized, quote_ident
 from govdata.lake import Lake, TableRef
+from govdata.lake.sql import cursor
 
 if TYPE_CHECKING:
     from govdata.ingest.models import SourceTable
@@ -42,8 +43,6 @@ class Gate:
         self._params: dict[str, Any] = {}
 
     def _compile(self, schema: pa.Schema) -> None:
-        import duckdb
-
         ref = TableRef("raw", "staged", "batch")  # names the staged batch in error messages
         for binding, rule in zip(self.bindings, self.rules, strict=True):
             check_columns(binding.columns, schema, ref)
@@ -54,8 +53,7 @@ class Gate:
         failing = " OR ".join(f"r{i} IS NOT NULL" for i in range(len(self.bindings)))
         self._sql = f"WITH {cte} SELECT {quote_ident(_ROW)}, {reasons} FROM flagged WHERE {failing}"  # noqa: S608 - identifiers quoted
         self._params = ctx.params.values
-        self._con = duckdb.connect()
-        self._con.execute("SET enable_progress_bar = false")
+        self._con = cursor()
         for (table, column), name in ctx.references.items():  # the referenced keys, once per load
             other = TableRef.parse(table)
             check_columns([column], self.lake.schema(other), other)

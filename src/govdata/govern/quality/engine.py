@@ -30,6 +30,7 @@ from govdata.govern.quality.sql import (
     quote_literal,
 )
 from govdata.lake import Lake, TableRef
+from govdata.lake.sql import cursor
 
 DEFAULT_SAMPLE_SIZE = 10
 REASON_COLUMN = "failure_reason"
@@ -202,11 +203,8 @@ def flagged_cte(
 
 def _connect(lake: Lake, ref: TableRef, version: int, ctx: SqlContext) -> Any:
     """A DuckDB connection with ``source`` (the checked version) and every referenced table."""
-    import duckdb
-
-    con = duckdb.connect()
+    con = cursor()
     try:
-        con.execute("SET enable_progress_bar = false")
         lake.register(con, "source", ref, version)
         for (table, column), name in ctx.references.items():
             other = TableRef.parse(table)

@@ -29,6 +29,7 @@ from govdata.govern.quality.sql import Params
 from govdata.govern.standardize.expressions import ToNormalize, normalized_select
 from govdata.govern.standardize.spec import ColumnStep, Dedup, StdSpec
 from govdata.lake import Lake, TableRef
+from govdata.lake.sql import duck
 
 SAMPLE_ROWS = 1000
 SHARE = 0.9  # the share of sampled values a pattern must fit
@@ -141,8 +142,6 @@ def _sample(lake: Lake, ref: TableRef, columns: list[str]) -> dict[str, dict[str
     and up to ``MAX_CODES`` + 1 distinct values — one query."""
     if not columns:
         return {}
-    import duckdb
-
     params = Params()
     inputs, parts = [], []
     for i, name in enumerate(columns):
@@ -157,13 +156,10 @@ def _sample(lake: Lake, ref: TableRef, columns: list[str]) -> dict[str, dict[str
             f"list_slice(list(DISTINCT {v}) FILTER (WHERE {v} IS NOT NULL), 1, {MAX_CODES + 1}) AS v{i}",
         ]
     sample = f"(SELECT * FROM raw LIMIT {SAMPLE_ROWS})"  # noqa: S608 - a constant
-    con = duckdb.connect()
-    try:
+    with duck() as con:
         lake.register(con, "raw", ref)
         sql = f"SELECT {', '.join(parts)} FROM ({normalized_select(inputs, params, sample)})"  # noqa: S608
         row = con.execute(sql, params.values).fetchone()
-    finally:
-        con.close()
     assert row is not None  # an aggregate always returns one row
     return {
         name: {
