@@ -6,6 +6,7 @@ plus that of any tool it ran (``RUSAGE_SELF`` / ``RUSAGE_CHILDREN``), so each ca
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import resource
@@ -28,21 +29,41 @@ def case(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @case
-def floor_pg(out: str, **_: Any) -> int:
-    """Single-stream floor: psql ``COPY … TO STDOUT`` into a file."""
+def floor_pg(out: str, since: str | None = None, **_: Any) -> int:
+    """Single-stream floor: psql ``COPY … TO STDOUT`` into a file (``since``: only the rows an
+    increment reads, ``updated_at >= since``)."""
+    query = f"({_select(since)})" if since else TABLE
     with open(out, "wb") as f:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c",
-                        f"COPY {TABLE} TO STDOUT"], stdout=f, check=True)  # fmt: skip
+                        f"COPY {query} TO STDOUT"], stdout=f, check=True)  # fmt: skip
     return _lines(out)
 
 
 @case
-def floor_mariadb(out: str, **_: Any) -> int:
-    """Single-stream floor: the mariadb client's unbuffered batch dump into a file."""
+def floor_mariadb(out: str, since: str | None = None, **_: Any) -> int:
+    """Single-stream floor: the mariadb client's unbuffered batch dump into a file (``since``: as above)."""
     with open(out, "wb") as f:
         subprocess.run(["mariadb", "-h", "127.0.0.1", "-u", "root", "--quick", "--batch", "--skip-column-names",
-                        "test", "-e", f"SELECT * FROM {TABLE}"], stdout=f, check=True)  # fmt: skip  # noqa: S608 - constant name
+                        "test", "-e", _select(since)], stdout=f, check=True)  # fmt: skip
     return _lines(out)
+
+
+def _select(since: str | None) -> str:
+    """The rows of the people table, or those ``updated_at >= since`` (a timestamp, checked as one)."""
+    if since is None:
+        return f"SELECT * FROM {TABLE}"  # noqa: S608 - constant name
+    stamp = dt.datetime.fromisoformat(since)
+    return f"SELECT * FROM {TABLE} WHERE updated_at >= TIMESTAMP '{stamp:%Y-%m-%d %H:%M:%S.%f}'"  # noqa: S608
+
+
+def cursor_of(work: str, backend: str) -> str | None:
+    """The cursor the next ``runner_incremental`` reads from (the people table's source-table state)."""
+    import sqlite3
+
+    meta = Path(work) / f"meta_{backend}.db"
+    with sqlite3.connect(meta) as con:
+        row = con.execute("SELECT state FROM ingest_source_tables").fetchone()
+    return json.loads(row[0]).get("cursor") if row and row[0] else None
 
 
 def _lines(path: str) -> int:
