@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from sqlalchemy import select
 from tests.conftest import SECRET, Org
@@ -19,6 +20,7 @@ from govdata.govern.profiling.models import ProfileSnapshot
 from govdata.ingest.models import SourceTable
 from govdata.ingest.runner import run_table
 from govdata.ingest.service import add_table, register_source
+from govdata.lake import TableRef
 from govdata.runtime import Platform
 from govdata.security.actor import Actor
 from govdata.security.models import AuditRecord
@@ -173,3 +175,69 @@ def test_cli_profiles_by_code_or_table(platform: Platform, published: None) -> N
     assert (body["resource"], body["rows"], body["metadata"]["rows"]) == (CODE, 40, 40)
     missing = runner.invoke(cli, ["govern", "profile", "raw.gaj.nothing", *home], env=env)
     assert missing.exit_code == 1 and "raw.gaj.nothing" in missing.output
+
+
+def test_a_small_increment_of_a_large_table_keeps_its_profile(
+    platform: Platform, org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``PROFILE_ALWAYS_ROWS`` a load is followed by a profile only once the rows changed since
+    the last one pass ``PROFILE_CHANGE_SHARE`` of the table, its columns changed, or it is a day old."""
+    import datetime as dt
+
+    from govdata.govern.profiling import service
+
+    monkeypatch.setattr(service, "PROFILE_ALWAYS_ROWS", 100)  # the 120-row table counts as large
+    people = people_with_defects(120, bad_ids=3, blank_names=10).drop_columns(["_source_row"])
+    db = tmp_path / "gaj.sqlite"
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE rk (rkid TEXT PRIMARY KEY, xm TEXT, sfzh TEXT, lxdh TEXT, seq INTEGER)")
+        rows = zip(*people.to_pydict().values(), range(120), strict=True)
+        con.executemany("INSERT INTO rk VALUES (?, ?, ?, ?, ?)", rows)
+    publish(platform, people, lake_table="raw.gaj.rk_p")
+    with platform.unit() as s:
+        src = register_source(
+            s, platform.audit, SYSTEM, "gaj", "人口库", "sql", {"url": f"sqlite:///{db}", "table": "rk"},
+            secret_key=SECRET,
+        )  # fmt: skip
+        table_id = add_table(
+            s, platform.audit, SYSTEM, src.id, "rk", "rk_p", key_columns=["rkid"], mode="incremental",
+            cursor_column="seq", resource_code=CODE,
+        ).id  # fmt: skip
+
+    def change(n: int) -> list[int]:
+        """Change ``n`` more rows at the source, load, and return the profiled versions."""
+        if n:
+            with sqlite3.connect(db) as con:
+                top = con.execute("SELECT max(seq) FROM rk").fetchone()[0]
+                con.execute(f"UPDATE rk SET xm = '改', seq = seq + {top} WHERE rowid <= {n}")  # noqa: S608
+        with platform.sessions() as s:
+            table = s.get(SourceTable, table_id)
+            assert table is not None
+            assert (
+                run_table(s, platform.lake, platform.audit, SYSTEM, table, secret_key=SECRET).status
+                == "succeeded"
+            )
+        with platform.sessions() as s:
+            return [
+                p.lake_version
+                for p in s.scalars(select(ProfileSnapshot).order_by(ProfileSnapshot.lake_version))
+            ]
+
+    first = change(0)
+    assert len(first) == 1  # the first load: no profile yet
+    assert change(3) == first  # 3 rows (+1 at the cursor's boundary) of 120: under 5 %
+    later = change(4)  # 3 + 4 (+ boundary rows) passes 5 %: the profile is retaken
+    assert len(later) == 2 and later[0] == first[0]
+    assert change(2) == later  # counted again from the new profile
+    with platform.sessions() as s:  # a profile a day old is retaken after the next load, however small
+        newest = s.scalars(select(ProfileSnapshot).order_by(ProfileSnapshot.lake_version.desc())).first()
+        assert newest is not None
+        newest.profiled_at -= dt.timedelta(days=1)
+        s.commit()
+    assert len(change(1)) == 3
+    with platform.sessions() as s:
+        ref = TableRef.parse("raw.gaj.rk_p")
+        assert service.profile_due(s, platform.lake, ref, table_id) is None
+        wider = platform.lake.dataset(ref).to_table().append_column("extra", pa.array(["x"] * 120))
+        platform.lake.write(ref, wider, mode="overwrite")
+        assert service.profile_due(s, platform.lake, ref, table_id) == "columns"
