@@ -26,6 +26,7 @@ from benchmarks import seed
 from benchmarks.cases import cursor_of
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+FULL = "govdata full load (run_table, full=True)"
 INC_RANDOM = "incremental 1 %: random updates (run_table)"
 INC_NEW = "incremental 1 %: 0.9 % new + 0.1 % recent updates (run_table)"
 INC_RANDOM_FLOOR = "source's own read of the random 1 % (client → file)"
@@ -41,7 +42,7 @@ class Result:
     rows: int
     seconds: float
     rss_mb: float
-    detail: dict[str, float] = field(default_factory=dict)  # seconds per phase, where a case reports them
+    detail: dict[str, Any] = field(default_factory=dict)  # seconds per phase, or per-round ratios
 
     @property
     def rate(self) -> float:
@@ -97,30 +98,52 @@ def database_cases(args: argparse.Namespace, work: Path) -> list[Result]:
         for name, case, kwargs in cases:
             if (result := run_case(backend, name, case, **kwargs)) is not None:
                 out.append(result)
-        # incremental through run_table: a full load (sets the cursor), then two kinds of 1 % change
-        inc_args = {"lake": str(work / "lake" / f"{backend}_runner"), "work": str(work), "backend": backend}
+        out += runner_cases(backend, args, work, floor)
+        if args.governed:
+            out += governed_cases(backend, args, work)
+    return out
+
+
+def runner_cases(backend: str, args: argparse.Namespace, work: Path, floor: str) -> list[Result]:
+    """``run_table``: a full load (which sets the cursor), then two kinds of 1 % change, each beside
+    the source's own read of its rows — ``args.repeat`` times over; each case reports its median run
+    and, in ``detail``, the ratio of each round's full load to its increment."""
+    inc_args = {"lake": str(work / "lake" / f"{backend}_runner"), "work": str(work), "backend": backend}
+    inc = str(work / f"{backend}.inc")
+    rounds: dict[str, list[Result]] = {}
+
+    def keep(name: str, result: Result | None) -> Result | None:
+        if result is not None:
+            rounds.setdefault(name, []).append(result)
+        return result
+
+    for _ in range(args.repeat):
         seed.touch_one_percent(backend, args.rows)  # distinct cursor values before the snapshot
-        full = run_case(backend, "govdata full load (run_table, full=True)", "runner_full", **inc_args)
+        full = keep(FULL, run_case(backend, FULL, "runner_full", **inc_args))
         seed.add_new_rows(backend, args.rows)
         try:
             since = cursor_of(str(work), backend)
-            fresh = run_case(backend, INC_NEW, "runner_incremental", **inc_args)
+            fresh = keep(INC_NEW, run_case(backend, INC_NEW, "runner_incremental", **inc_args))
             # the source's own read of the same rows, after govdata's (which paid PostgreSQL's first
             # read of freshly updated rows, setting their hint bits): the increment's floor
-            fresh_floor = run_case(
-                backend, INC_NEW_FLOOR, floor, out=str(work / f"{backend}.inc"), since=since
-            )
+            keep(INC_NEW_FLOOR, run_case(backend, INC_NEW_FLOOR, floor, out=inc, since=since))
         finally:
             seed.drop_new_rows(backend, args.rows)
         seed.touch_one_percent(backend, args.rows)  # later than the rows above: only these are read
         since = cursor_of(str(work), backend)
-        random = run_case(backend, INC_RANDOM, "runner_incremental", **inc_args)
-        random_floor = run_case(
-            backend, INC_RANDOM_FLOOR, floor, out=str(work / f"{backend}.inc"), since=since
-        )
-        out += [r for r in (full, random, random_floor, fresh, fresh_floor) if r is not None]
-        if args.governed:
-            out += governed_cases(backend, args, work)
+        random = keep(INC_RANDOM, run_case(backend, INC_RANDOM, "runner_incremental", **inc_args))
+        keep(INC_RANDOM_FLOOR, run_case(backend, INC_RANDOM_FLOOR, floor, out=inc, since=since))
+        for result in (fresh, random):
+            if full is not None and result is not None:
+                result.detail = {"ratio": round(full.seconds / result.seconds, 1)}
+    out = []
+    for name in (FULL, INC_RANDOM, INC_RANDOM_FLOOR, INC_NEW, INC_NEW_FLOOR):
+        runs = sorted(rounds.get(name, []), key=lambda r: r.seconds)
+        if runs:
+            middle = runs[len(runs) // 2]
+            ratios = sorted(r.detail["ratio"] for r in runs if "ratio" in r.detail)
+            middle.detail = {"ratios": ratios} if len(ratios) > 1 else middle.detail
+            out.append(middle)
     return out
 
 
@@ -267,9 +290,11 @@ def summary(results: list[Result]) -> str:
             inc = next((r for r in rs if r.name == name), None)
             own = next((r for r in rs if r.name == floor_name), None)
             if inc and full:
+                ratios = inc.detail.get("ratios")
+                spread = f"; rounds {', '.join(f'{r:.1f}×' for r in ratios)}" if ratios else ""
                 parts.append(
                     f"incremental 1 % ({label}) vs full load = {full.seconds / inc.seconds:.1f}× faster "
-                    "(target ≥ 10×)"
+                    f"(medians{spread}; target ≥ 10×)"
                     + (f", the source's own read of its rows {own.seconds:.2f} s" if own else "")
                 )
         parts.append(f"peak RSS of govdata loads ≤ {max(r.rss_mb for r in single + par):.0f} MB")
@@ -311,6 +336,9 @@ def main() -> None:
         "--governed",
         action="store_true",
         help="also load the table linked to a catalog resource, governance's after-load steps included",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="rounds of the run_table cases (each reports its median)"
     )
     parser.add_argument("--excel-rows", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/govdata-bench"))
