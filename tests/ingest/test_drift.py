@@ -190,3 +190,44 @@ def test_excel_rows_with_formula_errors_are_quarantined_with_their_sheet_row(
             ("张三", 3),
             ("王五", 5),
         ]
+
+
+@pytest.mark.parametrize("server", ["pg_engine", "mariadb_engine"])
+def test_a_table_is_reflected_again_only_when_its_columns_change(
+    server: str, request: pytest.FixtureRequest
+) -> None:
+    """While the catalog lists the same columns (name, type, nullability, key) a run reuses the table
+    it reflected before; an added, dropped, retyped or re-keyed column is reflected anew."""
+    from govdata.ingest.connectors.sql_types import reflect
+
+    engine: Engine = request.getfixturevalue(server)
+    name = unique_name("reflect")
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE TABLE {name} (id integer PRIMARY KEY, name varchar(10), score integer)"))
+    try:
+        first = reflect(engine, name, None, "src")
+        assert reflect(engine, name, None, "src") is first
+        changes = [
+            f"ALTER TABLE {name} ADD COLUMN phone varchar(20)",
+            f"ALTER TABLE {name} DROP COLUMN score",
+            f"ALTER TABLE {name} {'ALTER COLUMN name TYPE' if server == 'pg_engine' else 'MODIFY name'} varchar(30)",
+            f"ALTER TABLE {name} {'ALTER COLUMN phone SET NOT NULL' if server == 'pg_engine' else 'MODIFY phone varchar(20) NOT NULL'}",
+        ]
+        pkey = f"DROP CONSTRAINT {name}_pkey" if server == "pg_engine" else "DROP PRIMARY KEY"
+        changes.append(f"ALTER TABLE {name} {pkey}, ADD PRIMARY KEY (id, phone)")
+        seen = [first]
+        for change in changes:
+            with engine.begin() as conn:
+                conn.execute(text(change))
+            table = reflect(engine, name, None, "src")
+            assert table is not seen[-1] and reflect(engine, name, None, "src") is table
+            seen.append(table)
+        last = seen[-1]
+        assert [c.name for c in last.columns] == ["id", "name", "phone"]
+        assert last.columns["name"].type.length == 30 and not last.columns["phone"].nullable
+        assert [c.name for c in last.primary_key.columns] == ["id", "phone"]
+        with pytest.raises(InvalidInput):
+            reflect(engine, f"{name}_missing", None, "src")
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
