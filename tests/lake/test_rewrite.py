@@ -436,3 +436,23 @@ def test_an_upserts_files_keep_the_tables_dictionary_choice(tmp_path: Path) -> N
         if any("DICTIONARY" in e for e in group.column(i).encodings)
     }
     assert "area" in encoded and "name" not in encoded
+
+
+@pytest.mark.usefixtures("marking")
+def test_marked_upserts_keep_the_log_checkpointed(tmp_path: Path) -> None:
+    """A marked upsert writes its commit itself, past deltalake's post-commit hook: it checkpoints
+    the table at every ``delta.checkpointInterval``-th version as deltalake would, so opening the
+    table never replays more than an interval of commits."""
+    import json
+
+    lake = Lake(str(tmp_path))
+    _seed(lake, parts=3, per=50)
+    lake._table(REF).alter.set_table_properties({"delta.checkpointInterval": "3"})
+    for round_ in range(7):
+        lake.merge(REF, _people([round_, 50 + round_, 100 + round_], f"改{round_}"), ["id"])
+        version = lake.version(REF)
+        log = tmp_path / "raw" / "rw" / "people" / "_delta_log"
+        last = json.loads((log / "_last_checkpoint").read_text())["version"]
+        assert version - last < 3, (version, last)
+    assert lake.count(REF) == 150
+    assert {r[2] for r in _rows(lake) if r[0] in (6, 56, 106)} == {"名6改6", "名56改6", "名106改6"}

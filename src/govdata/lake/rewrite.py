@@ -138,10 +138,22 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
     }
     if mark or any(p in dead for p in copy):
         _commit_vectors(table, root, copy, {p: _union(dead.get(p), hit[p]) for p in mark}, added, note)
+        table.update_incremental()
+        _checkpoint_when_due(table)
     else:
         _commit(table, adds, copy, added, note)
-    table.update_incremental()
+        table.update_incremental()
     return source.num_rows - updated, updated
+
+
+def _checkpoint_when_due(table: Any) -> None:
+    """A checkpoint at every ``delta.checkpointInterval``-th version (100 by default), as deltalake
+    writes after its own commits: a commit written to the log directly skips deltalake's post-commit
+    hook, and without checkpoints every open of the table — and ``vectors.current_adds`` — would
+    replay a log that grows by one file per increment."""
+    interval = int(table.metadata().configuration.get("delta.checkpointInterval") or 100)
+    if interval > 0 and (int(table.version()) + 1) % interval == 0:
+        table.create_checkpoint()
 
 
 def _split(
