@@ -101,7 +101,9 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
     if not source.num_rows or (SCAN_ROWS and scanned <= SCAN_ROWS):
         return None
     source = source.select(schema.names).cast(schema)
-    gone = vectors.deleted(table)
+    # the log's current adds, replayed once: they name the vectors read here and the ones the commit replaces
+    current = vectors.current_adds(root, int(table.version())) if vectors.enabled(table) else None
+    gone = vectors.deleted(table, current)
     dead = {os.path.relpath(path, root): rows for path, rows in gone.items()}
     with duck() as con:
         con.register("s", source.select(keys))
@@ -137,7 +139,8 @@ def upsert(table: Any, root: str, source: pa.Table, keys: list[str]) -> tuple[in
         "govdata.inserted": source.num_rows - updated,
     }
     if mark or any(p in dead for p in copy):
-        _commit_vectors(table, root, copy, {p: _union(dead.get(p), hit[p]) for p in mark}, added, note)
+        marks = {p: _union(dead.get(p), hit[p]) for p in mark}
+        _commit_vectors(table, root, copy, marks, added, note, current)
         table.update_incremental()
         _checkpoint_when_due(table)
     else:
@@ -225,14 +228,22 @@ def _commit(
 
 
 def _commit_vectors(
-    table: Any, root: str, copied: list[str], marked: dict[str, Any], added: list[Any], note: dict[str, Any]
+    table: Any,
+    root: str,
+    copied: list[str],
+    marked: dict[str, Any],
+    added: list[Any],
+    note: dict[str, Any],
+    current: dict[str, dict[str, Any]] | None,
 ) -> None:
     """One commit that copies, marks and adds, written to the log directly: deltalake's transaction
-    API has no deletion vectors, and a file's old vector must be named in its ``remove``."""
+    API has no deletion vectors, and a file's old vector must be named in its ``remove``. ``current``:
+    the log's adds at the table's version (None: not read yet — the table had no vectors)."""
     if marked and not vectors.enabled(table):
         table.alter.set_table_properties(vectors.FEATURE)  # the protocol upgrade, a commit of its own
     version = int(table.version())
-    current = vectors.current_adds(root, version)
+    if current is None:  # the upgrade's commit changes no file: adds read before it stay current
+        current = vectors.current_adds(root, version)
     descriptors = vectors.write(root, marked) if marked else {}
     now = int(time.time() * 1000)
     actions: list[dict[str, Any]] = [

@@ -86,13 +86,14 @@ def write(root: str, vectors: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return descriptors
 
 
-def deleted(table: Any) -> dict[str, pa.Array]:
+def deleted(table: Any, adds: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, pa.Array]:
     """Deleted row positions (uint64) per data file of ``table`` that has a vector, by local path.
 
     A local table's vectors are read from their files by the descriptors in its log, each vector
     once per process (``_positions``: a vector never changes once written); deltalake's
     ``deletion_vectors()`` would expand every file's vector into a selection vector as long as the
     file, every time. Other tables, and descriptors this reader does not know, go through deltalake.
+    ``adds``: ``current_adds`` at the table's version, when the caller has already read them.
     """
     if not enabled(table):
         return {}
@@ -100,7 +101,9 @@ def deleted(table: Any) -> dict[str, pa.Array]:
     if root is not None:
         out = {}
         try:
-            for path, add in current_adds(root, int(table.version())).items():
+            if adds is None:
+                adds = current_adds(root, int(table.version()))
+            for path, add in adds.items():
                 if add.get("deletionVector"):
                     out[_local_path(root, path)] = _positions(root, _descriptor(add["deletionVector"]))
             return out
@@ -110,8 +113,6 @@ def deleted(table: Any) -> dict[str, pa.Array]:
 
 
 def _deleted_by_deltalake(table: Any) -> dict[str, pa.Array]:
-    from urllib.parse import unquote
-
     import pyarrow.compute as pc
 
     out = {}
@@ -120,9 +121,7 @@ def _deleted_by_deltalake(table: Any) -> dict[str, pa.Array]:
             batch.column("filepath").to_pylist(), batch.column("selection_vector"), strict=True
         ):
             mask = pa.array(keep.values if hasattr(keep, "values") else keep.as_py(), pa.bool_())
-            out[unquote(str(path).removeprefix("file://"))] = pc.indices_nonzero(pc.invert(mask)).cast(
-                pa.uint64()
-            )
+            out[_local_path("", str(path))] = pc.indices_nonzero(pc.invert(mask)).cast(pa.uint64())
     return out
 
 

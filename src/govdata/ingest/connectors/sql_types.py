@@ -46,8 +46,8 @@ def _times(values: Sequence[Any]) -> list[Any]:
 
 
 # The columns as the server's catalog lists them — name, type, nullability, primary key — one query.
-# While they are unchanged a table is not reflected again: SQLAlchemy's inspector costs ~10 ms and
-# several catalog queries per run, a tenth of a 10k-row increment.
+# While they are unchanged a table is not reflected again: SQLAlchemy's inspector costs several
+# catalog queries per run (5.9 ms on PostgreSQL, 1.5 ms on MariaDB; this query 0.9 ms).
 _CATALOG = {
     "postgresql": (
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, EXISTS (SELECT 1 FROM pg_index i "
